@@ -1,0 +1,1 @@
+"""Benchmarks for greenroom (`make bench`)."""

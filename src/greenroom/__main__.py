@@ -1,0 +1,5 @@
+"""`python -m greenroom` runs the CLI."""
+
+from greenroom.cli import main
+
+main()

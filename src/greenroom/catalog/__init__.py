@@ -1,0 +1,1 @@
+"""The software catalog: Backstage descriptors in, entities, relations and queries out."""

@@ -1,0 +1,242 @@
+"""The catalog's JSON API under `/api/catalog`, shaped like Backstage's.
+
+Backstage's own `@backstage/catalog-client`, pointed at greenroom, works
+unchanged against these routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from greenroom.catalog import schemas
+from greenroom.catalog.engine import catalog_engine
+from greenroom.catalog.filters import FullTextFilter, parse_fields, parse_order_field
+from greenroom.catalog.query_repository import CatalogQueryRepository
+from greenroom.catalog.repository import SourceRepository, now_utc
+from greenroom.catalog.service import CatalogService, LocationService, canonical_ref
+from greenroom.catalog.validation_service import analyze_location, validate_entity_body
+from greenroom.errors import NotFoundError
+from greenroom.runtime import Runtime
+
+router = APIRouter(prefix="/api/catalog", tags=["catalog"])
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+    with runtime.database.transaction() as session:
+        yield session
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SessionDep = Annotated[Session, Depends(get_session)]
+FilterParam = Annotated[list[str], Query(alias="filter", description="Filter set; repeat for OR")]
+FieldsParam = Annotated[list[str], Query(description="Comma-separated dotted paths to keep")]
+
+
+@router.get(
+    "/entities/by-query",
+    response_model=schemas.EntitiesQueryResponse,
+    response_model_exclude_none=True,
+)
+def query_entities(
+    session: SessionDep,
+    filter_: FilterParam = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    fields: FieldsParam = [],  # noqa: B006
+    limit: Annotated[int | None, Query(ge=0, le=1000)] = None,
+    offset: Annotated[int | None, Query(ge=0)] = None,
+    order_field: Annotated[list[str], Query(alias="orderField")] = [],  # noqa: B006
+    full_text_term: Annotated[str | None, Query(alias="fullTextFilterTerm", max_length=200)] = None,
+    full_text_fields: Annotated[str | None, Query(alias="fullTextFilterFields")] = None,
+    cursor: Annotated[str | None, Query(max_length=8192)] = None,
+) -> dict[str, Any]:
+    """Entities matching filters, one page at a time, with `totalItems` and cursors."""
+    order = parse_order_field(order_field) if order_field else None
+    full_text = None
+    if full_text_term:
+        text_fields = tuple(
+            part.strip() for part in (full_text_fields or "").split(",") if part.strip()
+        ) or ((order.field,) if order else ("metadata.uid",))
+        full_text = FullTextFilter(full_text_term, text_fields)
+    return CatalogService(session).query(
+        filters=filter_,
+        order=order,
+        full_text=full_text,
+        limit=limit,
+        offset=offset,
+        cursor=cursor,
+        fields=parse_fields(fields),
+    )
+
+
+@router.get("/entities", response_model=list[dict[str, Any]])
+def list_entities(
+    session: SessionDep,
+    filter_: FilterParam = [],  # noqa: B006
+    fields: FieldsParam = [],  # noqa: B006
+    offset: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int | None, Query(ge=0)] = None,
+) -> list[dict[str, Any]]:
+    """Every matching entity (deprecated in Backstage; prefer `by-query`)."""
+    items = CatalogService(session).list_all(filter_, parse_fields(fields))
+    start = offset or 0
+    return items[start : start + limit] if limit is not None else items[start:]
+
+
+@router.post("/entities/by-refs", response_model=schemas.EntitiesByRefsResponse)
+def entities_by_refs(
+    session: SessionDep,
+    body: schemas.EntitiesByRefsRequest,
+    filter_: FilterParam = [],  # noqa: B006
+) -> dict[str, Any]:
+    """Entities for the given refs, aligned with the input; `null` where none exists."""
+    items = CatalogService(session).by_refs(
+        body.entityRefs, parse_fields(body.fields or []), filter_
+    )
+    return {"items": items}
+
+
+@router.get("/entities/by-name/{kind}/{namespace}/{name}")
+def entity_by_name(session: SessionDep, kind: str, namespace: str, name: str) -> dict[str, Any]:
+    return CatalogService(session).by_name(kind, namespace, name)
+
+
+@router.get(
+    "/entities/by-name/{kind}/{namespace}/{name}/ancestry",
+    response_model=schemas.AncestryResponse,
+)
+def entity_ancestry(session: SessionDep, kind: str, namespace: str, name: str) -> dict[str, Any]:
+    return CatalogService(session).ancestry(kind, namespace, name)
+
+
+@router.get("/entities/by-uid/{uid}")
+def entity_by_uid(session: SessionDep, uid: str) -> dict[str, Any]:
+    return CatalogService(session).by_uid(uid)
+
+
+@router.delete("/entities/by-uid/{uid}", status_code=204)
+def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
+    """Remove an entity; one its source still gives comes back on the next pass."""
+    with runtime.database.transaction() as session:
+        source_key = CatalogService(session).delete_by_uid(uid)
+    if source_key:
+        catalog_engine(runtime).wake()
+    return Response(status_code=204)
+
+
+@router.get("/entity-facets", response_model=schemas.EntityFacetsResponse)
+def entity_facets(
+    session: SessionDep,
+    facet: Annotated[list[str], Query()] = [],  # noqa: B006
+    filter_: FilterParam = [],  # noqa: B006
+) -> dict[str, Any]:
+    return {"facets": CatalogService(session).facets(facet, filter_)}
+
+
+@router.get("/locations", response_model=list[schemas.LocationItem])
+def list_locations(session: SessionDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    return [{"data": location} for location in service.list()]
+
+
+@router.get("/locations/{location_id}", response_model=schemas.Location)
+def get_location(session: SessionDep, runtime: RuntimeDep, location_id: str) -> dict[str, str]:
+    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    return service.get(location_id)
+
+
+@router.get("/locations/by-entity/{kind}/{namespace}/{name}", response_model=schemas.Location)
+def location_by_entity(
+    session: SessionDep, runtime: RuntimeDep, kind: str, namespace: str, name: str
+) -> dict[str, str]:
+    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    return service.by_entity(kind, namespace, name)
+
+
+@router.post("/locations", status_code=201, response_model=schemas.AddLocationResponse)
+def add_location(
+    runtime: RuntimeDep,
+    body: schemas.LocationSpecBody,
+    dry_run: Annotated[bool, Query(alias="dryRun")] = False,
+) -> JSONResponse:
+    """Register a location; with `dryRun=true`, only return the entities it would give."""
+    engine = catalog_engine(runtime)
+    with runtime.database.transaction() as session:
+        service = LocationService(session, runtime.settings.catalog, engine.processor)
+        result, created = service.add(body.type, body.target, dry_run=dry_run)
+    if created:
+        engine.wake()
+    return JSONResponse(result, status_code=201 if created else 200)
+
+
+@router.delete("/locations/{location_id}", status_code=204)
+def delete_location(runtime: RuntimeDep, location_id: str) -> Response:
+    engine = catalog_engine(runtime)
+    with runtime.database.transaction() as session:
+        LocationService(session, runtime.settings.catalog, engine.processor).delete(location_id)
+    return Response(status_code=204)
+
+
+@router.post("/refresh")
+def refresh(
+    runtime: RuntimeDep, body: Annotated[schemas.RefreshRequest | None, Body()] = None
+) -> Response:
+    """Process an entity's source now (or every source, with no `entityRef`)."""
+    engine = catalog_engine(runtime)
+    with runtime.database.transaction() as session:
+        sources = SourceRepository(session)
+        if body is None or body.entityRef is None:
+            sources.schedule_all(now_utc())
+        else:
+            ref = canonical_ref(body.entityRef)
+            source_key = sources.source_key_of(ref)
+            if source_key is None:
+                raise NotFoundError(f"No entity {ref} to refresh")
+            sources.schedule([source_key], now_utc())
+    if body is None or body.entityRef is None:
+        engine.request_sync()
+    else:
+        engine.wake()
+    return Response(status_code=200)
+
+
+@router.post("/validate-entity")
+def validate_entity(runtime: RuntimeDep, body: schemas.ValidateEntityRequest) -> Response:
+    """200 when the entity is valid, else 400 with every problem."""
+    errors = validate_entity_body(body.entity, body.location)
+    if errors:
+        return JSONResponse({"errors": errors}, status_code=400)
+    return Response(status_code=200)
+
+
+@router.post("/analyze-location", response_model=schemas.AnalyzeLocationResponse)
+def analyze(runtime: RuntimeDep, body: schemas.AnalyzeLocationRequest) -> dict[str, Any]:
+    """The catalog files a repository already has, and whether they are registered."""
+    engine = catalog_engine(runtime)
+    with runtime.database.transaction() as session:
+        service = LocationService(session, runtime.settings.catalog, engine.processor)
+        return analyze_location(service, session, body.location.type, body.location.target)
+
+
+@router.get("/status", response_model=schemas.CatalogStatus)
+def status(session: SessionDep, runtime: RuntimeDep) -> dict[str, Any]:
+    """Counts and the figures of the latest processing pass (greenroom's own endpoint)."""
+    engine = catalog_engine(runtime)
+    entities, relations = CatalogQueryRepository(session).counts()
+    sources = SourceRepository(session)
+    return {
+        "entities": entities,
+        "relations": relations,
+        "pending": sources.pending_count(now_utc()),
+        "sources": sources.count(),
+        "last_pass": engine.last_pass.as_dict() if engine.last_pass else None,
+        "current_pass": engine.current.as_dict() if engine.current else None,
+    }

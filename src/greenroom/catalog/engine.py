@@ -1,0 +1,244 @@
+"""The processing loop: keeps the catalog's sources in step with what they say.
+
+Every replica may run it: sources are claimed with a lease (and `FOR UPDATE
+SKIP LOCKED` on PostgreSQL), so two workers never process the same source at
+once. `wake()` makes a refresh requested in this process start at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from greenroom.catalog.processing import SourceProcessor, SourceSpec
+from greenroom.catalog.providers import EntityProvider, builtin_providers
+from greenroom.catalog.repository import (
+    CatalogWriteRepository,
+    SourceRepository,
+    WriteStats,
+    now_utc,
+)
+from greenroom.catalog.sources.base import LocationReader
+from greenroom.catalog.sources.readers import LocationReaders, build_default_readers
+from greenroom.ops.logging import request_id_var
+from greenroom.ops.metrics import (
+    CATALOG_ENTITIES_WRITTEN,
+    CATALOG_PASS_SECONDS,
+    CATALOG_PROCESSING_ERRORS,
+)
+from greenroom.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 25
+LEASE = timedelta(minutes=5)
+IDLE_POLL_SECONDS = 1.0
+
+
+@dataclass
+class PassStats:
+    """Figures of the latest full pass (from the first due source to an empty queue)."""
+
+    started: float | None = None
+    finished: float | None = None
+    sources: int = 0
+    entities: int = 0
+    written: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    files_read: int = 0
+    files_skipped: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        elapsed = (self.finished or time.time()) - (self.started or time.time())
+        return {
+            "started": self.started,
+            "finished": self.finished,
+            "seconds": round(elapsed, 3),
+            "sources": self.sources,
+            "entities": self.entities,
+            "entities_per_second": round(self.entities / elapsed, 1) if elapsed > 0 else None,
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "files_read": self.files_read,
+            "files_skipped": self.files_skipped,
+        }
+
+
+@dataclass
+class CatalogEngine:
+    runtime: Runtime
+    readers: LocationReaders
+    providers: list[EntityProvider]
+    processor: SourceProcessor
+    wake_event: threading.Event = field(default_factory=threading.Event)
+    current: PassStats | None = None
+    last_pass: PassStats | None = None
+    next_sync: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, runtime: Runtime) -> CatalogEngine:
+        settings = runtime.settings
+        http_client = httpx.Client(
+            timeout=settings.catalog.http_timeout_seconds, follow_redirects=True
+        )
+        defaults = build_default_readers(
+            max_file_bytes=settings.catalog.max_file_bytes,
+            cache_dir=settings.data_dir / "git-cache",
+            http_client=http_client,
+        )
+        extra: list[LocationReader] = [
+            reader
+            for readers in runtime.plugins.hook.catalog_location_readers(settings=settings)
+            for reader in readers
+        ]
+        readers = LocationReaders([*extra, *defaults])
+        providers: list[EntityProvider] = [
+            provider
+            for group in runtime.plugins.hook.catalog_entity_providers(settings=settings)
+            for provider in group
+        ]
+        processor = SourceProcessor(readers, max_depth=settings.catalog.max_location_depth)
+        return cls(runtime=runtime, readers=readers, providers=providers, processor=processor)
+
+    # --- the queue --------------------------------------------------------------
+
+    def sync_sources(self) -> None:
+        """Register new sources (due now) and retire the ones no provider gives any more."""
+        catalog = self.runtime.settings.catalog
+        with self.runtime.database.transaction() as session:
+            specs: list[SourceSpec] = []
+            for provider in self.providers:
+                try:
+                    specs.extend(provider.sources(session))
+                except Exception:
+                    # One broken provider must not stop the others (or delete their entities).
+                    log.exception("entity provider %s failed to list its sources", provider.name)
+                    CATALOG_PROCESSING_ERRORS.labels(provider.name).inc()
+                    return
+            unique = list({spec.key: spec for spec in specs}.values())
+            repository = SourceRepository(session)
+            for key in repository.sync(unique, now_utc()):
+                removed = repository.remove(key, orphan_strategy=catalog.orphan_strategy)
+                log.info("source %s retired; %d entities removed or orphaned", key, removed)
+        interval = catalog.processing_interval_seconds
+        self.next_sync = time.monotonic() + (interval if interval > 0 else 30.0)
+
+    def process_due(self, limit: int = CLAIM_BATCH) -> int:
+        """Process up to `limit` due sources; returns how many were processed."""
+        with self.runtime.database.transaction() as session:
+            due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
+        if not due:
+            if self.current is not None:
+                self.current.finished = time.time()
+                self.last_pass, self.current = self.current, None
+                log.info("catalog pass finished: %s", self.last_pass.as_dict())
+            return 0
+        if self.current is None:
+            self.current = PassStats(started=time.time())
+        for spec in due:
+            self.process_source(spec)
+        return len(due)
+
+    def process_source(self, spec: SourceSpec) -> WriteStats | None:
+        settings = self.runtime.settings.catalog
+        started = time.perf_counter()
+        token = request_id_var.set(f"source:{spec.key[:48]}")
+        error: str | None = None
+        stats: WriteStats | None = None
+        try:
+            with self.runtime.database.transaction() as session:
+                previous = CatalogWriteRepository(session).file_states(spec.key)
+            outcome = self.processor.process(spec, previous)
+            with self.runtime.database.transaction() as session:
+                stats = CatalogWriteRepository(session).write(
+                    outcome, orphan_strategy=settings.orphan_strategy, now=now_utc()
+                )
+            if self.current is not None:
+                self.current.sources += 1
+                self.current.entities += len(outcome.entities) + len(outcome.retained_refs)
+                self.current.written += stats.written
+                self.current.unchanged += stats.unchanged + len(outcome.retained_refs)
+                self.current.errors += outcome.error_count
+                self.current.files_read += outcome.files_read
+                self.current.files_skipped += outcome.files_skipped
+            for operation in ("inserted", "updated", "deleted", "orphaned"):
+                CATALOG_ENTITIES_WRITTEN.labels(operation).inc(getattr(stats, operation))
+            if outcome.error_count:
+                CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc(outcome.error_count)
+        except Exception as exc:
+            # Never lose what is stored because one source broke: log, record, move on.
+            error = f"{type(exc).__name__}: {exc}"
+            log.exception("processing source %s failed", spec.key)
+            CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc()
+        finally:
+            request_id_var.reset(token)
+        duration = time.perf_counter() - started
+        CATALOG_PASS_SECONDS.labels(spec.provider).observe(duration)
+        interval = settings.processing_interval_seconds
+        next_at = now_utc() + (
+            timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
+        )
+        with self.runtime.database.transaction() as session:
+            SourceRepository(session).finish(
+                spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
+            )
+        return stats
+
+    # --- control ----------------------------------------------------------------
+
+    def wake(self) -> None:
+        self.wake_event.set()
+
+    def request_sync(self) -> None:
+        self.next_sync = 0.0
+        self.wake()
+
+    def run(self, stop: threading.Event) -> None:
+        """The worker loop; returns once `stop` is set."""
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= self.next_sync:
+                    self.sync_sources()
+                while not stop.is_set() and self.process_due():
+                    pass
+            except Exception:
+                log.exception("catalog processing loop error; retrying")
+                stop.wait(5)
+            self.wake_event.wait(IDLE_POLL_SECONDS)
+            self.wake_event.clear()
+
+    def run_until_idle(self, timeout: float = 600.0) -> None:
+        """Sync and process until nothing is due (for the CLI and tests)."""
+        deadline = time.monotonic() + timeout
+        self.sync_sources()
+        while self.process_due():
+            if time.monotonic() > deadline:
+                raise TimeoutError("catalog processing did not finish in time")
+
+
+def catalog_engine(runtime: Runtime) -> CatalogEngine:
+    """The process's engine, built on first use."""
+    return runtime.service("catalog.engine", CatalogEngine.build)
+
+
+class CatalogWorker:
+    name = "catalog-processing"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def run(self, stop: threading.Event) -> None:
+        catalog_engine(self.runtime).run(stop)
+
+
+def default_providers(runtime: Runtime) -> list[EntityProvider]:
+    return builtin_providers(runtime.settings)

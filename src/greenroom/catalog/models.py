@@ -1,0 +1,141 @@
+"""The catalog's tables.
+
+Entities are stored once, as the last good processed body, and stitched with
+their relations when read: a relation emitted by one entity never forces a
+rewrite of another (Backstage's fan-in re-stitching problem). Filters are
+answered from `catalog_search`, a flattened, lowercased key/value table, and
+from `catalog_relations`, both indexed for the lookups the API makes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from greenroom.db.base import Base
+
+REF_LENGTH = 512
+SEARCH_KEY_LENGTH = 200
+SEARCH_VALUE_LENGTH = 200
+
+
+class EntityRow(Base):
+    """One entity as served: body is the last version that processed cleanly."""
+
+    __tablename__ = "catalog_entities"
+
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity_ref: Mapped[str] = mapped_column(String(REF_LENGTH), unique=True)
+    kind: Mapped[str] = mapped_column(String(63))
+    namespace: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    source_key: Mapped[str] = mapped_column(String(1024), index=True)
+    location_key: Mapped[str] = mapped_column(String(2048))
+    parent_ref: Mapped[str | None] = mapped_column(String(REF_LENGTH), nullable=True)
+    """The Location entity whose target gave this entity (None for a root location)."""
+    hash: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    errors: Mapped[str | None] = mapped_column(Text, nullable=True)
+    orphan: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_catalog_entities_kind_name", "kind", "name", "uid"),)
+
+
+class RelationRow(Base):
+    """A relation, forward or reverse, remembered with the entity whose processing emitted it."""
+
+    __tablename__ = "catalog_relations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    originating_uid: Mapped[str] = mapped_column(
+        String(36), ForeignKey("catalog_entities.uid", ondelete="CASCADE"), index=True
+    )
+    source_ref: Mapped[str] = mapped_column(String(REF_LENGTH))
+    type: Mapped[str] = mapped_column(String(63))
+    type_key: Mapped[str] = mapped_column(String(63))
+    target_ref: Mapped[str] = mapped_column(String(REF_LENGTH))
+
+    __table_args__ = (
+        Index("ix_catalog_relations_source", "source_ref", "type"),
+        Index("ix_catalog_relations_filter", "type_key", "target_ref", "source_ref"),
+    )
+
+
+class SearchRow(Base):
+    """One flattened `key=value` pair of an entity, lowercased, for filters and facets."""
+
+    __tablename__ = "catalog_search"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_uid: Mapped[str] = mapped_column(
+        String(36), ForeignKey("catalog_entities.uid", ondelete="CASCADE")
+    )
+    key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH))
+    value: Mapped[str | None] = mapped_column(String(SEARCH_VALUE_LENGTH), nullable=True)
+    original_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        Index("ix_catalog_search_key_value", "key", "value", "entity_uid"),
+        Index("ix_catalog_search_entity", "entity_uid", "key"),
+    )
+
+
+class LocationRow(Base):
+    """A location registered through the API (configuration locations are not stored here)."""
+
+    __tablename__ = "catalog_locations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(63))
+    target: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("type", "target"),)
+
+
+class SourceRow(Base):
+    """One unit of ingestion (a root location); the processing loop claims these."""
+
+    __tablename__ = "catalog_sources"
+
+    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(255), index=True)
+    type: Mapped[str] = mapped_column(String(63))
+    target: Mapped[str] = mapped_column(String(2048))
+    next_refresh_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_finished_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    last_duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SourceFileRow(Base):
+    """A file read for a source, with its version: unchanged files are not parsed again."""
+
+    __tablename__ = "catalog_source_files"
+
+    source_key: Mapped[str] = mapped_column(
+        String(1024), ForeignKey("catalog_sources.key", ondelete="CASCADE"), primary_key=True
+    )
+    location: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    parent_location: Mapped[str] = mapped_column(String(2048))
+    version: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    state: Mapped[str] = mapped_column(Text)
+    """JSON: entity refs, child targets, placeholder dependencies and their versions."""

@@ -1,0 +1,104 @@
+"""What processing one catalog source produces, before anything is written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from greenroom.catalog.model import Relation
+
+PROCESSING_ERROR_TYPE = "backstage.io/catalog-processing"
+
+
+def status_item(message: str, *, error_name: str = "InputError") -> dict[str, Any]:
+    """One entry of `status.items`, in Backstage's shape."""
+    return {
+        "type": PROCESSING_ERROR_TYPE,
+        "level": "error",
+        "message": message,
+        "error": {"name": error_name, "message": message},
+    }
+
+
+@dataclass(slots=True)
+class ProcessedEntity:
+    """An entity that processed cleanly (or whose new version failed: `failed=True`)."""
+
+    ref: str
+    kind: str
+    namespace: str
+    name: str
+    location: str
+    parent_ref: str | None
+    body: dict[str, Any] | None
+    relations: list[Relation]
+    errors: list[dict[str, Any]]
+    failed: bool = False
+
+    @property
+    def hash(self) -> str:
+        payload = json.dumps(
+            [self.body, self.errors, self.location, self.parent_ref], sort_keys=True
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class FileState:
+    """What a cleanly processed file gave, kept so an unchanged file is not read again."""
+
+    location: str
+    parent_location: str
+    version: str | None
+    refs: list[str]
+    children: list[tuple[str, str, str]]
+    """(location entity ref, type, resolved target) for every Location entity in the file."""
+    deps: list[tuple[str, str | None]]
+    """(location, version) of every file read through `$text`/`$json`/`$yaml`."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"refs": self.refs, "children": self.children, "deps": self.deps}, sort_keys=True
+        )
+
+    @classmethod
+    def from_row(cls, location: str, parent: str, version: str | None, state: str) -> FileState:
+        data = json.loads(state)
+        return cls(
+            location=location,
+            parent_location=parent,
+            version=version,
+            refs=list(data["refs"]),
+            children=[tuple(child) for child in data["children"]],  # type: ignore[misc]
+            deps=[tuple(dep) for dep in data["deps"]],  # type: ignore[misc]
+        )
+
+
+@dataclass
+class SourceOutcome:
+    """Everything one pass over a source found."""
+
+    source_key: str
+    root_ref: str
+    entities: dict[str, ProcessedEntity] = field(default_factory=dict)
+    retained_refs: set[str] = field(default_factory=set)
+    """Refs from files that were unchanged or could not be read: their rows stay as they are."""
+    location_refs: set[str] = field(default_factory=set)
+    """Every Location entity of the source, processed or retained."""
+    child_errors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Errors found reading what a Location entity points at, keyed by that entity's ref."""
+    files: dict[str, FileState] = field(default_factory=dict)
+    kept_file_locations: set[str] = field(default_factory=set)
+    files_read: int = 0
+    files_skipped: int = 0
+
+    def add_child_error(self, location_ref: str, message: str, name: str = "InputError") -> None:
+        self.child_errors.setdefault(location_ref, []).append(status_item(message, error_name=name))
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(items) for items in self.child_errors.values()) + sum(
+            1 for entity in self.entities.values() if entity.errors
+        )

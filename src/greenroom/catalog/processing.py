@@ -1,0 +1,427 @@
+"""Processing one catalog source: read its locations, validate, substitute, relate.
+
+A source is one root location (registered, configured or discovered). Its pass
+walks the tree of Location entities breadth first, reading each level's files
+in one batch per reader. A file whose version (git blob id, mtime and size) is
+what the previous clean pass saw is not read or parsed at all: its entities
+and child locations are carried over from `catalog_source_files`. This module
+does no SQL; `repository.py` writes the outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from greenroom.catalog.model import (
+    InvalidEntityRef,
+    normalize_entity,
+    parse_entity_ref,
+    relations_of,
+    validate_entity,
+)
+from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome, status_item
+from greenroom.catalog.sources.base import FileRef, LocationReadError
+from greenroom.catalog.sources.documents import ParsedDocument, field_line, parse_documents
+from greenroom.catalog.sources.placeholders import resolve_placeholders
+from greenroom.catalog.sources.readers import LocationReaders
+from greenroom.catalog.sources.resolve import resolve_target, view_urls
+
+ANNOTATION_LOCATION = "backstage.io/managed-by-location"
+ANNOTATION_ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
+_URL_ANNOTATIONS = ("backstage.io/view-url", "backstage.io/edit-url")
+REJECTED_URL = "https://backstage.io/annotation-rejected-for-security-reasons"
+_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A root location the catalog ingests, and the provider that contributes it."""
+
+    key: str
+    provider: str
+    type: str
+    target: str
+
+
+def generated_location_name(location_type: str, target: str) -> str:
+    """Backstage's name for the Location entity of a registered location."""
+    digest = hashlib.sha1(f"{location_type}:{target}".encode(), usedforsecurity=False)
+    return f"generated-{digest.hexdigest()}"
+
+
+def root_location_entity(location_type: str, target: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Location",
+        "metadata": {
+            "name": generated_location_name(location_type, target),
+            "namespace": "default",
+            "annotations": {
+                ANNOTATION_LOCATION: f"{location_type}:{target}",
+                ANNOTATION_ORIGIN_LOCATION: f"{location_type}:{target}",
+            },
+        },
+        "spec": {"type": location_type, "target": target},
+    }
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A location target waiting to be listed, and the Location entity that named it."""
+
+    location_ref: str
+    type: str
+    target: str
+    depth: int
+
+
+class SourceProcessor:
+    """Runs one pass over one source; holds nothing between passes."""
+
+    def __init__(self, readers: LocationReaders, *, max_depth: int = 32) -> None:
+        self.readers = readers
+        self.max_depth = max_depth
+
+    def process(self, source: SourceSpec, previous: Mapping[str, FileState]) -> SourceOutcome:
+        origin = f"{source.type}:{source.target}"
+        root = root_location_entity(source.type, source.target)
+        root_ref = f"location:default/{root['metadata']['name']}"
+        outcome = SourceOutcome(source_key=source.key, root_ref=root_ref)
+        outcome.entities[root_ref] = self._entity(root, origin, None)
+        outcome.location_refs.add(root_ref)
+        level = [_Pending(root_ref, source.type, source.target, 1)]
+        seen_targets: set[str] = set()
+        while level:
+            level = self._process_level(level, seen_targets, previous, outcome, origin)
+        return outcome
+
+    def check_file(self, location: str, content: bytes) -> list[str]:
+        """Every problem ingestion would report for one file, as `file:line field: rule`."""
+        problems: list[str] = []
+        seen: dict[str, int] = {}
+        for document in parse_documents(content, location):
+            if document.error is not None:
+                problems.append(f"{_display(location)}:{document.line}: {document.error}")
+                continue
+            _, found, _ = self._prepare(document, location, content)
+            problems.extend(found)
+            ref = _ref_of(document.data or {})
+            if not found and ref is not None:
+                if ref in seen:
+                    problems.append(
+                        f"{_display(location)}:{document.line} metadata.name: entity {ref} is "
+                        f"already defined at line {seen[ref]} of this file"
+                    )
+                seen.setdefault(ref, document.line)
+        return problems
+
+    def _process_level(
+        self,
+        level: Sequence[_Pending],
+        seen_targets: set[str],
+        previous: Mapping[str, FileState],
+        outcome: SourceOutcome,
+        origin: str,
+    ) -> list[_Pending]:
+        next_level: list[_Pending] = []
+        to_read: list[tuple[_Pending, FileRef]] = []
+        for pending in level:
+            key = f"{pending.type}:{pending.target}"
+            if key in seen_targets:
+                outcome.add_child_error(
+                    pending.location_ref,
+                    f"Location {key} is referenced more than once (a cycle or a duplicate); "
+                    "it was read only the first time",
+                )
+                continue
+            seen_targets.add(key)
+            if pending.depth > self.max_depth:
+                outcome.add_child_error(
+                    pending.location_ref,
+                    f"Location {key} is nested {pending.depth} levels deep; "
+                    f"over {self.max_depth} is treated as a cycle and not read",
+                )
+                continue
+            try:
+                reader = self.readers.for_target(pending.type, pending.target)
+                files = reader.list_files(pending.type, pending.target)
+            except LocationReadError as exc:
+                outcome.add_child_error(pending.location_ref, exc.message, exc.name)
+                self._keep_unreadable(key, previous, outcome)
+                continue
+            for file in files:
+                state = previous.get(file.location)
+                if state is not None and self._unchanged(file, state):
+                    outcome.files_skipped += 1
+                    outcome.files[file.location] = state
+                    outcome.retained_refs.update(state.refs)
+                    for location_ref, child_type, child_target in state.children:
+                        outcome.location_refs.add(location_ref)
+                        next_level.append(
+                            _Pending(location_ref, child_type, child_target, pending.depth + 1)
+                        )
+                else:
+                    to_read.append((pending, file))
+        for (pending, file), content in zip(
+            to_read, self._read_all([file for _, file in to_read]), strict=True
+        ):
+            outcome.files_read += 1
+            if isinstance(content, LocationReadError):
+                outcome.add_child_error(pending.location_ref, content.message, content.name)
+                if file.location in previous:
+                    outcome.kept_file_locations.add(file.location)
+                    outcome.retained_refs.update(previous[file.location].refs)
+                continue
+            next_level.extend(self._process_file(pending, file, content, outcome, origin))
+        return next_level
+
+    def _unchanged(self, file: FileRef, state: FileState) -> bool:
+        if file.version is None or file.version != state.version:
+            return False
+        for dep_location, dep_version in state.deps:
+            if dep_version is None or self._current_version(dep_location) != dep_version:
+                return False
+        return True
+
+    def _current_version(self, location: str) -> str | None:
+        location_type, _, target = location.partition(":")
+        try:
+            files = self.readers.for_target(location_type, target).list_files(location_type, target)
+        except LocationReadError:
+            return None
+        return files[0].version if len(files) == 1 else None
+
+    def _keep_unreadable(
+        self, key: str, previous: Mapping[str, FileState], outcome: SourceOutcome
+    ) -> None:
+        # An unreachable location must not delete what it gave before (Backstage keeps
+        # the last good entities and reports the error on the Location instead).
+        for location, state in previous.items():
+            if state.parent_location == key:
+                outcome.kept_file_locations.add(location)
+                outcome.retained_refs.update(state.refs)
+                outcome.location_refs.update(ref for ref, _, _ in state.children)
+
+    def _read_all(self, files: list[FileRef]) -> list[bytes | LocationReadError]:
+        results: dict[FileRef, bytes | LocationReadError] = {}
+        by_reader: dict[int, tuple[Any, list[FileRef]]] = {}
+        for file in files:
+            location_type, _, target = file.location.partition(":")
+            try:
+                reader = self.readers.for_target(location_type, target)
+            except LocationReadError as exc:
+                results[file] = exc
+                continue
+            by_reader.setdefault(id(reader), (reader, []))[1].append(file)
+        for reader, group in by_reader.values():
+            batch = getattr(reader, "read_files", None)
+            if batch is not None:
+                results.update(batch(group))
+                continue
+            for file in group:
+                try:
+                    results[file] = reader.read_file(file)
+                except LocationReadError as exc:
+                    results[file] = exc
+        return [results[file] for file in files]
+
+    def _process_file(
+        self,
+        pending: _Pending,
+        file: FileRef,
+        content: bytes,
+        outcome: SourceOutcome,
+        origin: str,
+    ) -> list[_Pending]:
+        children: list[_Pending] = []
+        state = FileState(
+            location=file.location,
+            parent_location=f"{pending.type}:{pending.target}",
+            version=file.version,
+            refs=[],
+            children=[],
+            deps=[],
+        )
+        clean = True
+        text = content
+        for document in parse_documents(content, file.location):
+            if document.error is not None:
+                clean = False
+                outcome.add_child_error(
+                    pending.location_ref,
+                    f"{_display(file.location)}:{document.line}: {document.error}",
+                )
+                continue
+            assert document.data is not None  # parse_documents gives data or error
+            entity, problems, deps = self._prepare(document, file.location, text)
+            state.deps.extend(deps)
+            ref = _ref_of(document.data)
+            if problems:
+                clean = False
+                if ref is not None:
+                    outcome.entities.setdefault(
+                        ref,
+                        ProcessedEntity(
+                            ref=ref,
+                            kind="",
+                            namespace="",
+                            name="",
+                            location=file.location,
+                            parent_ref=pending.location_ref,
+                            body=None,
+                            relations=[],
+                            errors=[status_item(problem) for problem in problems],
+                            failed=True,
+                        ),
+                    )
+                else:
+                    for problem in problems:
+                        outcome.add_child_error(pending.location_ref, problem)
+                continue
+            assert entity is not None
+            self._annotate(entity, file.location, origin)
+            processed = self._entity(entity, file.location, pending.location_ref)
+            if processed.ref in outcome.entities or processed.ref in outcome.retained_refs:
+                clean = False
+                first = outcome.entities.get(processed.ref)
+                where = _display(first.location) if first else "an unchanged file of this source"
+                outcome.add_child_error(
+                    pending.location_ref,
+                    f"{_display(file.location)}:{document.line}: entity {processed.ref} is "
+                    f"already defined in {where}; this copy is ignored",
+                    "ConflictError",
+                )
+                continue
+            outcome.entities[processed.ref] = processed
+            state.refs.append(processed.ref)
+            if processed.kind == "location":
+                outcome.location_refs.add(processed.ref)
+                for child_type, child_target in _location_targets(entity, pending.type):
+                    try:
+                        resolved = resolve_target(
+                            file.location, child_target, target_type=child_type
+                        )
+                    except LocationReadError as exc:
+                        outcome.add_child_error(processed.ref, exc.message, exc.name)
+                        continue
+                    state.children.append((processed.ref, child_type, resolved))
+                    children.append(
+                        _Pending(processed.ref, child_type, resolved, pending.depth + 1)
+                    )
+        if clean:
+            outcome.files[file.location] = state
+        return children
+
+    def _prepare(
+        self, document: ParsedDocument, location: str, text: bytes
+    ) -> tuple[dict[str, Any] | None, list[str], list[tuple[str, str | None]]]:
+        """Substitute placeholders and validate; problems are `file:line field: rule` lines."""
+        data = document.data
+        assert data is not None
+        substituted, placeholder_issues, read_files = resolve_placeholders(
+            data, location, self.readers
+        )
+        deps = [(ref.location, ref.version) for ref in read_files]
+        problems = [
+            self._problem(location, text, document, issue.path, issue.message)
+            for issue in placeholder_issues
+        ]
+        if problems:
+            return None, problems, deps
+        issues = validate_entity(substituted)
+        problems = [
+            self._problem(location, text, document, issue.path, issue.message) for issue in issues
+        ]
+        if problems:
+            return None, problems, deps
+        return normalize_entity(substituted), [], deps
+
+    @staticmethod
+    def _problem(
+        location: str,
+        text: bytes,
+        document: ParsedDocument,
+        path: tuple[str | int, ...],
+        message: str,
+    ) -> str:
+        line = field_line(text, document.index, path) or document.line
+        field = _render_path(path)
+        return f"{_display(location)}:{line} {field}: {message}"
+
+    @staticmethod
+    def _annotate(entity: dict[str, Any], location: str, origin: str) -> None:
+        metadata = entity["metadata"]
+        written = dict(metadata.get("annotations") or {})
+        automatic = {ANNOTATION_LOCATION: location, ANNOTATION_ORIGIN_LOCATION: origin}
+        automatic.update(view_urls(location))
+        annotations = {**automatic, **written}  # what the team wrote wins
+        for key in _URL_ANNOTATIONS:
+            value = annotations.get(key)
+            if isinstance(value, str) and value.strip().lower().startswith(_UNSAFE_SCHEMES):
+                annotations[key] = REJECTED_URL
+        metadata["annotations"] = annotations
+
+    @staticmethod
+    def _entity(entity: dict[str, Any], location: str, parent_ref: str | None) -> ProcessedEntity:
+        metadata = entity["metadata"]
+        kind = str(entity["kind"]).lower()
+        namespace = str(metadata.get("namespace", "default")).lower()
+        name = str(metadata["name"]).lower()
+        return ProcessedEntity(
+            ref=f"{kind}:{namespace}/{name}",
+            kind=kind,
+            namespace=namespace,
+            name=name,
+            location=location,
+            parent_ref=parent_ref,
+            body=entity,
+            relations=relations_of(entity),
+            errors=[],
+        )
+
+
+def _location_targets(entity: Mapping[str, Any], parent_type: str) -> list[tuple[str, str]]:
+    spec = entity.get("spec") or {}
+    # A Location's type defaults to the type of the location that read it, so a
+    # tree of relative paths works both as `file` and as `url`.
+    location_type = str(spec.get("type") or parent_type)
+    targets: list[str] = []
+    if isinstance(spec.get("target"), str):
+        targets.append(spec["target"])
+    targets.extend(t for t in spec.get("targets") or [] if isinstance(t, str))
+    return [(location_type, target) for target in targets]
+
+
+def _ref_of(data: Mapping[str, Any]) -> str | None:
+    """The canonical ref a (possibly invalid) document claims, when it can be told."""
+    kind = data.get("kind")
+    metadata = data.get("metadata")
+    if not isinstance(kind, str) or not isinstance(metadata, Mapping):
+        return None
+    name, namespace = metadata.get("name"), metadata.get("namespace", "default")
+    if not isinstance(name, str) or not isinstance(namespace, str):
+        return None
+    try:
+        return str(parse_entity_ref({"kind": kind, "namespace": namespace, "name": name}))
+    except InvalidEntityRef:
+        return None
+
+
+def _render_path(path: tuple[str | int, ...]) -> str:
+    rendered = ""
+    for part in path:
+        if isinstance(part, int):
+            rendered += f"[{part}]"
+        elif "." in part or "/" in part:
+            rendered += f'["{part}"]'
+        else:
+            rendered += f".{part}" if rendered else part
+    return rendered or "(document)"
+
+
+def _display(location: str) -> str:
+    """`file:/x/y.yaml` reads better without the `file:` prefix in messages."""
+    return location[5:] if location.startswith("file:") else location

@@ -1,0 +1,553 @@
+"""All SQL that writes the catalog, and the reads processing needs.
+
+Writes are set-based and chunked well under both databases' parameter limits
+(SQLite 32,766, PostgreSQL 65,535), so a location emitting 100,000 entities is
+a few hundred statements, not one per entity and not one too large to run.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from greenroom.catalog.flatten import flatten_entity
+from greenroom.catalog.models import (
+    EntityRow,
+    LocationRow,
+    RelationRow,
+    SearchRow,
+    SourceFileRow,
+    SourceRow,
+)
+from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome
+from greenroom.catalog.processing import SourceSpec
+
+CHUNK = 500
+T = TypeVar("T")
+
+entities_table = EntityRow.__table__
+relations_table = RelationRow.__table__
+search_table = SearchRow.__table__
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass
+class WriteStats:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    orphaned: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    errors: int = 0
+    touched_refs: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated + self.deleted + self.orphaned
+
+
+@dataclass(slots=True)
+class _Existing:
+    uid: str
+    hash: str
+    location: str
+    errors: str | None
+    orphan: bool
+    source_key: str
+
+
+class CatalogWriteRepository:
+    """Writes one source's outcome in the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.new_uids: dict[str, str] = {}
+
+    def file_states(self, source_key: str) -> dict[str, FileState]:
+        rows = self.session.execute(
+            select(
+                SourceFileRow.location,
+                SourceFileRow.parent_location,
+                SourceFileRow.version,
+                SourceFileRow.state,
+            ).where(SourceFileRow.source_key == source_key)
+        )
+        return {row[0]: FileState.from_row(row[0], row[1], row[2], row[3]) for row in rows}
+
+    def write(self, outcome: SourceOutcome, *, orphan_strategy: str, now: datetime) -> WriteStats:
+        stats = WriteStats()
+        existing = self._existing_rows(outcome.source_key)
+        claimed = self._resolve_conflicts(outcome, existing, stats)
+        inserts: list[ProcessedEntity] = []
+        updates: list[tuple[str, ProcessedEntity]] = []
+        error_only: list[tuple[str, list[dict[str, Any]]]] = []
+        for ref, entity in outcome.entities.items():
+            if ref not in claimed:
+                continue
+            current = existing.get(ref) or claimed[ref]
+            if entity.failed:
+                if current is None:
+                    # Nothing good to keep: report on the Location that pointed at it.
+                    for item in entity.errors:
+                        outcome.child_errors.setdefault(
+                            entity.parent_ref or outcome.root_ref, []
+                        ).append(item)
+                    continue
+                error_only.append((current.uid, entity.errors))
+                stats.errors += 1
+                continue
+            if current is None:
+                inserts.append(entity)
+            elif (
+                current.hash != entity.hash
+                or current.orphan
+                or current.source_key != outcome.source_key
+            ):
+                updates.append((current.uid, entity))
+            else:
+                stats.unchanged += 1
+        kept = set(outcome.entities) | outcome.retained_refs
+        self._insert(inserts, outcome, now)
+        self._update(updates, outcome, now)
+        stats.inserted, stats.updated = len(inserts), len(updates)
+        for uid, errors in error_only:
+            self.session.execute(
+                update(entities_table)
+                .where(entities_table.c.uid == uid)
+                .values(errors=dumps(errors))
+            )
+        self._write_location_errors(outcome, existing, inserts, updates)
+        gone = [row for ref, row in existing.items() if ref not in kept]
+        if orphan_strategy == "delete":
+            self._delete_uids([row.uid for row in gone])
+            stats.deleted = len(gone)
+        else:
+            fresh = [row.uid for row in gone if not row.orphan]
+            for chunk in chunks(fresh):
+                self.session.execute(
+                    update(entities_table)
+                    .where(entities_table.c.uid.in_(chunk))
+                    .values(orphan=True)
+                )
+            stats.orphaned = len(fresh)
+        self._write_files(outcome)
+        stats.touched_refs = [e.ref for e in inserts] + [e.ref for _, e in updates]
+        stats.touched_refs += [ref for ref, row in existing.items() if ref not in kept]
+        return stats
+
+    def _existing_rows(self, source_key: str) -> dict[str, _Existing]:
+        rows = self.session.execute(
+            select(
+                entities_table.c.entity_ref,
+                entities_table.c.uid,
+                entities_table.c.hash,
+                entities_table.c.location_key,
+                entities_table.c.errors,
+                entities_table.c.orphan,
+                entities_table.c.source_key,
+            ).where(entities_table.c.source_key == source_key)
+        )
+        return {row[0]: _Existing(*row[1:]) for row in rows}
+
+    def _resolve_conflicts(
+        self, outcome: SourceOutcome, existing: dict[str, _Existing], stats: WriteStats
+    ) -> dict[str, _Existing | None]:
+        """Refs this source may write; a ref another source already serves is a conflict."""
+        claimed: dict[str, _Existing | None] = {ref: existing.get(ref) for ref in outcome.entities}
+        new_refs = [ref for ref in outcome.entities if ref not in existing]
+        for chunk in chunks(new_refs):
+            rows = self.session.execute(
+                select(
+                    entities_table.c.entity_ref,
+                    entities_table.c.uid,
+                    entities_table.c.hash,
+                    entities_table.c.location_key,
+                    entities_table.c.errors,
+                    entities_table.c.orphan,
+                    entities_table.c.source_key,
+                ).where(entities_table.c.entity_ref.in_(chunk))
+            )
+            for row in rows:
+                other = _Existing(*row[1:])
+                if other.orphan:
+                    claimed[row[0]] = other  # an orphan is taken over, not fought over
+                    continue
+                entity = outcome.entities[row[0]]
+                del claimed[row[0]]
+                stats.conflicts += 1
+                outcome.add_child_error(
+                    entity.parent_ref or outcome.root_ref,
+                    f"{entity.location}: entity {row[0]} is already provided by "
+                    f"{other.location}; this copy is ignored until that one is removed",
+                    "ConflictError",
+                )
+        return claimed
+
+    def _rows_for(self, uid: str, entity: ProcessedEntity, now: datetime) -> dict[str, Any]:
+        return {
+            "uid": uid,
+            "entity_ref": entity.ref,
+            "kind": entity.kind,
+            "namespace": entity.namespace,
+            "name": entity.name,
+            "location_key": entity.location,
+            "parent_ref": entity.parent_ref,
+            "hash": entity.hash,
+            "body": dumps(entity.body),
+            "errors": dumps(entity.errors) if entity.errors else None,
+            "orphan": False,
+            "updated_at": now,
+        }
+
+    def _insert(
+        self, entities: list[ProcessedEntity], outcome: SourceOutcome, now: datetime
+    ) -> None:
+        if not entities:
+            return
+        rows = []
+        uids = []
+        for entity in entities:
+            uid = str(uuid.uuid4())
+            uids.append(uid)
+            self.new_uids[entity.ref] = uid
+            row = self._rows_for(uid, entity, now)
+            row.update(source_key=outcome.source_key, created_at=now)
+            rows.append(row)
+        for chunk in chunks(rows, 200):
+            self.session.execute(insert(entities_table), list(chunk))
+        self._write_derived(list(zip(uids, entities, strict=True)))
+
+    def _update(
+        self, updates: list[tuple[str, ProcessedEntity]], outcome: SourceOutcome, now: datetime
+    ) -> None:
+        if not updates:
+            return
+        for uid, entity in updates:
+            row = self._rows_for(uid, entity, now)
+            row["source_key"] = outcome.source_key
+            del row["uid"]
+            self.session.execute(
+                update(entities_table).where(entities_table.c.uid == uid).values(**row)
+            )
+        uids = [uid for uid, _ in updates]
+        for chunk in chunks(uids):
+            self.session.execute(
+                delete(relations_table).where(relations_table.c.originating_uid.in_(chunk))
+            )
+            self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
+        self._write_derived(updates)
+
+    def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
+        relation_rows: list[dict[str, Any]] = []
+        search_rows: list[dict[str, Any]] = []
+        for uid, entity in entities:
+            for relation in entity.relations:
+                relation_rows.append(
+                    {
+                        "originating_uid": uid,
+                        "source_ref": str(relation.source),
+                        "type": relation.type,
+                        "type_key": relation.type.lower(),
+                        "target_ref": str(relation.target),
+                    }
+                )
+            assert entity.body is not None
+            for key, value, original in flatten_entity(entity.body):
+                search_rows.append(
+                    {"entity_uid": uid, "key": key, "value": value, "original_value": original}
+                )
+        for chunk in chunks(relation_rows, 1000):
+            self.session.execute(insert(relations_table), list(chunk))
+        for chunk in chunks(search_rows, 1000):
+            self.session.execute(insert(search_table), list(chunk))
+
+    def _write_location_errors(
+        self,
+        outcome: SourceOutcome,
+        existing: dict[str, _Existing],
+        inserts: list[ProcessedEntity],
+        updates: list[tuple[str, ProcessedEntity]],
+    ) -> None:
+        """A Location entity's status is what reading its targets found in this pass."""
+        written = {entity.ref for entity in inserts} | {entity.ref for _, entity in updates}
+        refs = outcome.location_refs | set(outcome.child_errors)
+        known = {ref: row.uid for ref, row in existing.items()} | self.new_uids
+        known |= {entity.ref: uid for uid, entity in updates}
+        known |= self._uids_of([ref for ref in refs if ref not in known])
+        for ref in refs:
+            errors = outcome.child_errors.get(ref, [])
+            entity = outcome.entities.get(ref)
+            own = entity.errors if entity is not None and entity.failed else []
+            payload = dumps(own + errors) if (own or errors) else None
+            row = existing.get(ref)
+            if row is not None and row.errors == payload and ref not in written:
+                continue
+            uid = known.get(ref)
+            if uid is None:
+                continue
+            self.session.execute(
+                update(entities_table).where(entities_table.c.uid == uid).values(errors=payload)
+            )
+
+    def _uids_of(self, refs: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in chunks(list(refs)):
+            rows = self.session.execute(
+                select(entities_table.c.entity_ref, entities_table.c.uid).where(
+                    entities_table.c.entity_ref.in_(chunk)
+                )
+            )
+            found.update({row[0]: row[1] for row in rows})
+        return found
+
+    def _delete_uids(self, uids: Sequence[str]) -> None:
+        # Relations and search rows go with them (ON DELETE CASCADE; SQLite has
+        # foreign keys switched on per connection in db/engine.py).
+        for chunk in chunks(list(uids)):
+            self.session.execute(
+                delete(relations_table).where(relations_table.c.originating_uid.in_(chunk))
+            )
+            self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
+            self.session.execute(delete(entities_table).where(entities_table.c.uid.in_(chunk)))
+
+    def _write_files(self, outcome: SourceOutcome) -> None:
+        keep = set(outcome.files) | outcome.kept_file_locations
+        self.session.execute(
+            delete(SourceFileRow).where(
+                and_(
+                    SourceFileRow.source_key == outcome.source_key,
+                    SourceFileRow.location.not_in(keep)
+                    if keep
+                    else SourceFileRow.location.is_not(None),
+                )
+            )
+            if len(keep) < CHUNK
+            else delete(SourceFileRow).where(SourceFileRow.source_key == outcome.source_key)
+        )
+        existing = {
+            row[0]: row[1]
+            for row in self.session.execute(
+                select(SourceFileRow.location, SourceFileRow.version).where(
+                    SourceFileRow.source_key == outcome.source_key
+                )
+            )
+        }
+        new_rows = []
+        for state in outcome.files.values():
+            if state.location in existing:
+                if existing[state.location] == state.version:
+                    continue
+                self.session.execute(
+                    delete(SourceFileRow).where(
+                        SourceFileRow.source_key == outcome.source_key,
+                        SourceFileRow.location == state.location,
+                    )
+                )
+            new_rows.append(
+                {
+                    "source_key": outcome.source_key,
+                    "location": state.location,
+                    "parent_location": state.parent_location,
+                    "version": state.version,
+                    "state": state.to_json(),
+                }
+            )
+        for chunk in chunks(new_rows, 200):
+            self.session.execute(insert(SourceFileRow), list(chunk))
+
+
+class SourceRepository:
+    """The processing queue: one row per source, claimed with a lease."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def sync(self, specs: Sequence[SourceSpec], now: datetime) -> list[str]:
+        """Make the table match the providers' sources; returns keys that were removed."""
+        current = {row.key: row for row in self.session.scalars(select(SourceRow))}
+        wanted = {spec.key: spec for spec in specs}
+        for key, spec in wanted.items():
+            if key not in current:
+                self.session.add(
+                    SourceRow(
+                        key=key,
+                        provider=spec.provider,
+                        type=spec.type,
+                        target=spec.target,
+                        next_refresh_at=now,
+                    )
+                )
+        removed = [key for key in current if key not in wanted]
+        return removed
+
+    def sync_one(self, spec: SourceSpec, now: datetime) -> None:
+        """Add (or re-schedule) one source so that it is processed at once."""
+        row = self.session.get(SourceRow, spec.key)
+        if row is None:
+            self.session.add(
+                SourceRow(
+                    key=spec.key,
+                    provider=spec.provider,
+                    type=spec.type,
+                    target=spec.target,
+                    next_refresh_at=now,
+                )
+            )
+        else:
+            row.next_refresh_at = now
+
+    def remove(self, key: str, *, orphan_strategy: str) -> int:
+        """Forget a source; its entities are deleted or become orphans."""
+        uids = list(self.session.scalars(select(EntityRow.uid).where(EntityRow.source_key == key)))
+        if orphan_strategy == "delete":
+            CatalogWriteRepository(self.session)._delete_uids(uids)
+        else:
+            for chunk in chunks(uids):
+                self.session.execute(
+                    update(entities_table)
+                    .where(entities_table.c.uid.in_(chunk))
+                    .values(orphan=True)
+                )
+        self.session.execute(delete(SourceFileRow).where(SourceFileRow.source_key == key))
+        self.session.execute(delete(SourceRow).where(SourceRow.key == key))
+        return len(uids)
+
+    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[SourceSpec]:
+        """Due sources, leased to this worker; other replicas skip them (SKIP LOCKED)."""
+        due = (
+            select(SourceRow)
+            .where(SourceRow.next_refresh_at <= now)
+            .where(or_(SourceRow.claimed_until.is_(None), SourceRow.claimed_until < now))
+            .order_by(SourceRow.next_refresh_at)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        rows = list(self.session.scalars(due))
+        for row in rows:
+            row.claimed_until = now + lease
+            row.last_started_at = now
+        return [SourceSpec(row.key, row.provider, row.type, row.target) for row in rows]
+
+    def finish(
+        self, key: str, *, now: datetime, next_at: datetime, duration: float, error: str | None
+    ) -> None:
+        self.session.execute(
+            update(SourceRow)
+            .where(SourceRow.key == key)
+            .values(
+                claimed_until=None,
+                last_finished_at=now,
+                last_duration_seconds=duration,
+                last_error=error,
+                next_refresh_at=next_at,
+            )
+        )
+
+    def schedule(self, keys: Sequence[str], now: datetime) -> int:
+        count = 0
+        for chunk in chunks(list(keys)):
+            result = self.session.execute(
+                update(SourceRow).where(SourceRow.key.in_(chunk)).values(next_refresh_at=now)
+            )
+            count += result.rowcount or 0  # type: ignore[attr-defined]
+        return count
+
+    def schedule_all(self, now: datetime) -> None:
+        self.session.execute(update(SourceRow).values(next_refresh_at=now))
+
+    def pending_count(self, now: datetime) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(SourceRow)
+                .where(
+                    or_(
+                        SourceRow.next_refresh_at <= now,
+                        SourceRow.last_finished_at.is_(None),
+                        SourceRow.claimed_until.is_not(None),
+                    )
+                )
+            )
+            or 0
+        )
+
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(SourceRow)) or 0)
+
+    def source_key_of(self, entity_ref: str) -> str | None:
+        return self.session.scalar(
+            select(EntityRow.source_key).where(EntityRow.entity_ref == entity_ref)
+        )
+
+
+def delete_entity(session: Session, uid: str) -> str | None:
+    """Delete one entity; its file is read again on its source's next pass.
+
+    Returns the entity's source key, or None when no such entity exists.
+    """
+    row = session.execute(
+        select(entities_table.c.source_key, entities_table.c.location_key).where(
+            entities_table.c.uid == uid
+        )
+    ).first()
+    if row is None:
+        return None
+    CatalogWriteRepository(session)._delete_uids([uid])
+    # Forget the file's version so the next pass re-reads it instead of skipping it.
+    session.execute(
+        delete(SourceFileRow).where(
+            SourceFileRow.source_key == row[0], SourceFileRow.location == row[1]
+        )
+    )
+    return str(row[0])
+
+
+class LocationRepository:
+    """Locations registered through the API."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self) -> list[LocationRow]:
+        return list(self.session.scalars(select(LocationRow).order_by(LocationRow.created_at)))
+
+    def get(self, location_id: str) -> LocationRow | None:
+        return self.session.get(LocationRow, location_id)
+
+    def find(self, location_type: str, target: str) -> LocationRow | None:
+        return self.session.scalar(
+            select(LocationRow).where(
+                LocationRow.type == location_type, LocationRow.target == target
+            )
+        )
+
+    def add(self, location_type: str, target: str, now: datetime) -> LocationRow:
+        row = LocationRow(id=str(uuid.uuid4()), type=location_type, target=target, created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def delete(self, row: LocationRow) -> None:
+        self.session.delete(row)
+        self.session.flush()

@@ -1,0 +1,363 @@
+"""The catalog's rules for reading entities: stitching, paging, facets, ancestry.
+
+Services never commit: the request (or the batch) owns the transaction.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy.orm import Session
+
+from greenroom.catalog.filters import (
+    EntityFilter,
+    EntityQuery,
+    FullTextFilter,
+    SortField,
+    decode_cursor,
+    encode_cursor,
+    parse_filter_params,
+    project,
+)
+from greenroom.catalog.model import InvalidEntityRef, parse_entity_ref
+from greenroom.catalog.models import LocationRow
+from greenroom.catalog.processing import SourceProcessor, SourceSpec
+from greenroom.catalog.providers import registered_source_key
+from greenroom.catalog.query_repository import (
+    ORPHAN_ANNOTATION,
+    CatalogQueryRepository,
+    StoredEntity,
+)
+from greenroom.catalog.repository import (
+    LocationRepository,
+    SourceRepository,
+    delete_entity,
+    now_utc,
+)
+from greenroom.errors import ConflictError, InputError, NotAllowedError, NotFoundError
+from greenroom.settings import CatalogSettings
+
+MAX_LIMIT = 1000
+MAX_REFS = 1000
+
+
+def canonical_ref(value: str, *, default_kind: str | None = None) -> str:
+    try:
+        return str(parse_entity_ref(value, default_kind=default_kind))
+    except InvalidEntityRef as exc:
+        raise InputError(str(exc)) from exc
+
+
+class CatalogService:
+    """Reads entities as clients see them: stitched with relations and status."""
+
+    def __init__(self, session: Session) -> None:
+        self.queries = CatalogQueryRepository(session)
+
+    # --- assembling -----------------------------------------------------------
+
+    def stitch(
+        self, rows: Sequence[StoredEntity], fields: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        wants_relations = not fields or any(
+            f == "relations" or f.startswith("relations.") for f in fields
+        )
+        relations = self.queries.relations_of([row.ref for row in rows]) if wants_relations else {}
+        return [self._assemble(row, relations.get(row.ref, []), fields) for row in rows]
+
+    @staticmethod
+    def _assemble(
+        row: StoredEntity, relations: list[tuple[str, str]], fields: Sequence[str]
+    ) -> dict[str, Any]:
+        entity: dict[str, Any] = json.loads(row.body)
+        metadata = entity.setdefault("metadata", {})
+        metadata["uid"] = row.uid
+        metadata["etag"] = row.hash[:40]
+        if row.orphan:
+            metadata["annotations"] = {
+                **(metadata.get("annotations") or {}),
+                ORPHAN_ANNOTATION: "true",
+            }
+        entity["relations"] = [{"type": t, "targetRef": target} for t, target in relations]
+        if row.errors:
+            entity["status"] = {"items": json.loads(row.errors)}
+        return project(entity, fields)
+
+    # --- queries ----------------------------------------------------------------
+
+    def query(
+        self,
+        *,
+        filters: Sequence[str] = (),
+        order: SortField | None = None,
+        full_text: FullTextFilter | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        cursor: str | None = None,
+        fields: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """`GET /entities/by-query`: a page, the total and cursors to the neighbours."""
+        limit = 20 if limit is None else limit
+        if limit < 0 or limit > MAX_LIMIT:
+            raise InputError(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
+        if offset is not None and offset < 0:
+            raise InputError("offset must not be negative")
+        after = before = None
+        total: int | None = None
+        if cursor:
+            # A cursor carries the whole query; other parameters sent with it are ignored.
+            state = decode_cursor(cursor)
+            try:
+                filters = list(state["f"])
+                order = SortField(str(state["o"][0]), str(state["o"][1]))
+                full_text = (
+                    FullTextFilter(state["t"][0], tuple(state["t"][1])) if state["t"] else None
+                )
+                mark = (str(state["v"][0]), str(state["v"][1]))
+                total = int(state["n"])
+                after, before = (mark, None) if state["d"] == "next" else (None, mark)
+            except (KeyError, IndexError, TypeError, ValueError) as exc:
+                raise InputError("Malformed cursor: it was not produced by this catalog") from exc
+        query = EntityQuery(
+            filter=parse_filter_params(filters),
+            order=order or SortField("metadata.uid"),
+            full_text=full_text,
+            limit=limit,
+            offset=offset,
+        )
+        page = self.queries.page(query, after=after, before=before, count_total=total is None)
+        total = page.total if total is None else total
+        rows, values = page.rows, page.sort_values
+        has_more = len(rows) > limit
+        if has_more:
+            if before is not None:
+                rows, values = rows[1:], values[1:]
+            else:
+                rows, values = rows[:limit], values[:limit]
+        state_base = {
+            "f": list(filters),
+            "o": [query.order.field, query.order.order],
+            "t": [full_text.term, list(full_text.fields)] if full_text else None,
+            "n": total,
+        }
+        page_info: dict[str, str] = {}
+        if rows:
+            going_back = before is not None
+            more_after = (has_more and not going_back) or going_back
+            more_before = (has_more and going_back) or after is not None
+            if more_after:
+                page_info["nextCursor"] = encode_cursor(
+                    {**state_base, "v": [values[-1], rows[-1].uid], "d": "next"}
+                )
+            if more_before:
+                page_info["prevCursor"] = encode_cursor(
+                    {**state_base, "v": [values[0], rows[0].uid], "d": "prev"}
+                )
+        return {"items": self.stitch(rows, fields), "totalItems": total, "pageInfo": page_info}
+
+    def list_all(self, filters: Sequence[str], fields: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Every matching entity, sorted by ref (the deprecated `GET /entities`)."""
+        refs = sorted(self.queries.filtered_refs(parse_filter_params(filters)))
+        rows = self.queries.by_refs(refs)
+        return self.stitch([rows[ref] for ref in refs if ref in rows], fields)
+
+    def by_name(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        ref = f"{kind}:{namespace}/{name}".lower()
+        rows = self.queries.by_refs([ref])
+        if ref not in rows:
+            raise NotFoundError(
+                f"No entity named '{name}' found, with kind '{kind}' in namespace '{namespace}'"
+            )
+        return self.stitch([rows[ref]])[0]
+
+    def by_uid(self, uid: str) -> dict[str, Any]:
+        row = self.queries.by_uid(uid)
+        if row is None:
+            raise NotFoundError(f"No entity with uid {uid}")
+        return self.stitch([row])[0]
+
+    def by_refs(
+        self, refs: Sequence[str], fields: Sequence[str] = (), filters: Sequence[str] = ()
+    ) -> list[dict[str, Any] | None]:
+        if len(refs) > MAX_REFS:
+            raise InputError(f"at most {MAX_REFS} entityRefs per request, got {len(refs)}")
+        canonical = [canonical_ref(ref) for ref in refs]
+        rows = self.queries.by_refs(canonical)
+        if filters:
+            allowed = set(self.queries.filtered_refs(parse_filter_params(filters)))
+            rows = {ref: row for ref, row in rows.items() if ref in allowed}
+        present = [rows[ref] for ref in dict.fromkeys(canonical) if ref in rows]
+        stitched = {
+            entity_ref: item
+            for entity_ref, item in zip(
+                (row.ref for row in present), self.stitch(present, fields), strict=True
+            )
+        }
+        return [stitched.get(ref) for ref in canonical]
+
+    def facets(
+        self, facets: Sequence[str], filters: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        if not facets:
+            raise InputError("Missing facet parameter")
+        entity_filter: EntityFilter = parse_filter_params(filters)
+        result: dict[str, list[dict[str, Any]]] = {}
+        for facet in facets:
+            pairs = self.queries.facet(facet, entity_filter)
+            pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+            result[facet] = [{"value": value, "count": count} for value, count in pairs]
+        return result
+
+    def delete_by_uid(self, uid: str) -> str | None:
+        """Delete an entity (meant for orphans); one its source still gives comes back."""
+        return delete_entity(self.queries.session, uid)
+
+    def ancestry(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        """The entity and the Location entities that led to it, up to the root."""
+        root = self.by_name(kind, namespace, name)
+        items: list[dict[str, Any]] = []
+        current: dict[str, Any] | None = root
+        seen: set[str] = set()
+        while current is not None:
+            ref = entity_ref_string(current)
+            if ref in seen:  # defensive: parents form a tree, but never loop forever
+                break
+            seen.add(ref)
+            parent_ref = self.queries.parent_of(ref)
+            items.append(
+                {"entity": current, "parentEntityRefs": [parent_ref] if parent_ref else []}
+            )
+            current = self.by_refs([parent_ref])[0] if parent_ref else None
+        return {"rootEntityRef": entity_ref_string(root), "items": items}
+
+
+def entity_ref_string(entity: dict[str, Any]) -> str:
+    metadata = entity.get("metadata", {})
+    return f"{entity['kind']}:{metadata.get('namespace', 'default')}/{metadata['name']}".lower()
+
+
+class LocationService:
+    """Registering and removing locations, dry runs, and the checks that keep them safe."""
+
+    def __init__(
+        self, session: Session, settings: CatalogSettings, processor: SourceProcessor
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.processor = processor
+        self.locations = LocationRepository(session)
+        self.sources = SourceRepository(session)
+
+    def list(self) -> list[dict[str, str]]:
+        return [location_dict(row) for row in self.locations.list()]
+
+    def get(self, location_id: str) -> dict[str, str]:
+        row = self.locations.get(location_id)
+        if row is None:
+            raise NotFoundError(f"Found no location with ID {location_id}")
+        return location_dict(row)
+
+    def by_entity(self, kind: str, namespace: str, name: str) -> dict[str, str]:
+        ref = f"{kind}:{namespace}/{name}".lower()
+        source_key = self.sources.source_key_of(ref)
+        if source_key is None:
+            raise NotFoundError(
+                f"No entity named '{name}' of kind '{kind}' in namespace '{namespace}'"
+            )
+        location_id = source_key.removeprefix("location:")
+        row = self.locations.get(location_id) if source_key.startswith("location:") else None
+        if row is None:
+            raise NotFoundError(
+                f"Entity {ref} was not registered through the API (source {source_key})"
+            )
+        return location_dict(row)
+
+    def add(self, location_type: str, target: str, *, dry_run: bool) -> tuple[dict[str, Any], bool]:
+        """Register a location (or only say what it would give); returns (body, created)."""
+        target = target.strip()
+        self.check_allowed(location_type, target)
+        existing = self.locations.find(location_type, target)
+        if dry_run:
+            spec = SourceSpec("dry-run", "dry-run", location_type, target)
+            outcome = self.processor.process(spec, {})
+            errors = [item["message"] for items in outcome.child_errors.values() for item in items]
+            entities = [
+                entity.body
+                for entity in outcome.entities.values()
+                if entity.body is not None and not entity.failed
+            ]
+            location = (
+                location_dict(existing)
+                if existing
+                else {"id": "dry-run", "type": location_type, "target": target}
+            )
+            body: dict[str, Any] = {
+                "location": location,
+                "entities": entities,
+                "exists": existing is not None,
+            }
+            if errors:
+                body["errors"] = errors
+            return body, False
+        if self.settings.readonly:
+            raise NotAllowedError(
+                "The catalog is read-only (catalog.readonly); locations cannot be added"
+            )
+        if existing is not None:
+            raise ConflictError(f"Location {location_type}:{target} already exists")
+        row = self.locations.add(location_type, target, now_utc())
+        SourceRepository(self.session).sync_one(
+            SourceSpec(registered_source_key(row.id), "registered", location_type, target),
+            now_utc(),
+        )
+        return {"location": location_dict(row), "entities": []}, True
+
+    def delete(self, location_id: str) -> None:
+        if self.settings.readonly:
+            raise NotAllowedError(
+                "The catalog is read-only (catalog.readonly); locations cannot be deleted"
+            )
+        row = self.locations.get(location_id)
+        if row is None:
+            raise NotFoundError(f"Found no location with ID {location_id}")
+        self.locations.delete(row)
+        # Backstage deletes a removed location's entities eagerly, whatever the orphan strategy.
+        self.sources.remove(registered_source_key(location_id), orphan_strategy="delete")
+
+    def check_allowed(self, location_type: str, target: str) -> None:
+        """Refuse targets that would make the server read its own files or internal URLs."""
+        if location_type not in {"file", "url"}:
+            raise InputError(f"Unknown location type {location_type!r}: use file or url")
+        if any(ord(char) < 32 for char in target):
+            raise InputError("The location target contains control characters")
+        parsed = urlsplit(target)
+        is_local = location_type == "file" or parsed.scheme == "file" or target.startswith("/")
+        if is_local:
+            path = Path(unquote(parsed.path) if parsed.scheme == "file" else target)
+            resolved = path.resolve()
+            roots = [root.resolve() for root in self.settings.registration_file_roots]
+            if not any(resolved == root or root in resolved.parents for root in roots):
+                raise NotAllowedError(
+                    f"{target} is not under a folder that allows registration "
+                    "(catalog.registration_file_roots)"
+                )
+            return
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise InputError(f"{target} is not an http(s) or file URL")
+        host = parsed.hostname.lower()
+        if not any(
+            fnmatch.fnmatch(host, pattern.lower())
+            for pattern in self.settings.registration_allowed_hosts
+        ):
+            raise NotAllowedError(
+                f"Host {host} is not allowed for registration (catalog.registration_allowed_hosts)"
+            )
+
+
+def location_dict(row: LocationRow) -> dict[str, str]:
+    return {"id": row.id, "type": row.type, "target": row.target}

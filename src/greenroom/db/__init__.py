@@ -1,0 +1,1 @@
+"""Storage: one SQLAlchemy schema that runs on SQLite and PostgreSQL."""

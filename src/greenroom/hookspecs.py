@@ -1,0 +1,55 @@
+"""Every extension point of greenroom, as pluggy hook specifications.
+
+Built-in domains implement these hooks exactly as a third-party package does
+(through the `greenroom.plugins` entry-point group), so anything greenroom can
+do, a company can add to without forking. Each hook is documented in
+`docs/development/plugins.md`; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from fastapi import APIRouter
+
+    from greenroom.catalog.providers import EntityProvider
+    from greenroom.catalog.sources.base import LocationReader
+    from greenroom.runtime import Runtime
+    from greenroom.settings import Settings
+    from greenroom.workers import BackgroundWorker
+
+hookspec = pluggy.HookspecMarker("greenroom")
+hookimpl = pluggy.HookimplMarker("greenroom")
+
+
+@hookspec
+def register_routes(settings: Settings) -> list[APIRouter]:
+    """Return FastAPI routers to mount on the application (JSON API or HTML pages)."""
+    raise NotImplementedError
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the `greenroom` command line."""
+
+
+@hookspec
+def catalog_entity_providers(settings: Settings) -> list[EntityProvider]:
+    """Return entity providers: sources of locations or entities the catalog ingests."""
+    raise NotImplementedError
+
+
+@hookspec
+def catalog_location_readers(settings: Settings) -> list[LocationReader]:
+    """Return location readers tried before the built-in ones (for example a new VCS host)."""
+    raise NotImplementedError
+
+
+@hookspec
+def background_workers(runtime: Runtime) -> list[BackgroundWorker]:
+    """Return background workers run by `greenroom worker` (and by `serve` when embedded)."""
+    raise NotImplementedError

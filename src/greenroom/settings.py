@@ -1,0 +1,195 @@
+"""One typed settings object: `GREENROOM_*` environment variables over `greenroom.yaml`.
+
+Environment variables win over the file; nested fields use `__`
+(`GREENROOM_CATALOG__PROCESSING_INTERVAL_SECONDS=30`). Strings in the file may
+use `${ENV_VAR}` (or `${ENV_VAR:-default}`), substituted when the file is read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from greenroom.errors import ConfigurationError
+
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class LocationSetting(BaseModel):
+    """A location the catalog reads on every refresh, declared in configuration."""
+
+    type: Literal["file", "url"] = "file"
+    target: str
+    """A file, folder or glob (`file`), or a git repository or http(s) file URL (`url`)."""
+
+
+class GitDiscoverySetting(BaseModel):
+    """Scan many git repositories for catalog files, as a company with 1,300 repos would."""
+
+    root: str | None = None
+    """A folder whose sub-folders (or `*.git` bare repositories) are git repositories."""
+    urls: list[str] = Field(default_factory=list)
+    """Explicit git repository URLs (`file://`, local paths or remote URLs)."""
+    catalog_path: str = "catalog-info.yaml"
+    """The catalog file inside each repository, relative to its root."""
+    branch: str | None = None
+    """The branch to read; the repository's default branch when unset."""
+
+
+class CatalogSettings(BaseModel):
+    """How the software catalog ingests and keeps entities."""
+
+    locations: list[LocationSetting] = Field(default_factory=list)
+    """Locations read on every refresh, in addition to those registered through the API."""
+    git_discovery: list[GitDiscoverySetting] = Field(default_factory=list)
+    """Git repositories scanned for catalog files."""
+    processing_interval_seconds: float = 120.0
+    """How often every location is read again; `0` turns periodic refresh off."""
+    orphan_strategy: Literal["keep", "delete"] = "delete"
+    """What happens to an entity no source emits any more: kept with an orphan mark, or deleted."""
+    max_file_bytes: int = 5 * 1024 * 1024
+    """Files larger than this are refused with an error on their location."""
+    max_location_depth: int = 32
+    """Location entities nested deeper than this are reported as a probable cycle."""
+    readonly: bool = False
+    """Refuse to register or delete locations through the API."""
+    registration_file_roots: list[Path] = Field(default_factory=list)
+    """Folders under which `file` locations (and local git repositories) may be registered
+    through the API; none by default, so API users cannot make the server read its own files."""
+    registration_allowed_hosts: list[str] = Field(default_factory=list)
+    """Hosts (`git.example.com`, `*.example.com`) whose http(s) URLs may be registered through
+    the API; none by default, so the server cannot be made to fetch internal URLs."""
+    http_timeout_seconds: float = 15.0
+    """Timeout for reading http(s) locations and `$text` URLs."""
+
+
+class Settings(BaseSettings):
+    """Everything greenroom can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GREENROOM_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    """`production` turns on JSON logs and refuses unsafe defaults."""
+    data_dir: Path = Path("var")
+    """Where the embedded database, git caches and built docs live."""
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to a SQLite file in `data_dir`. PostgreSQL: `postgresql+psycopg://…`."""
+    host: str = "127.0.0.1"
+    """Address `greenroom serve` binds to."""
+    port: int = 7007
+    """Port `greenroom serve` listens on."""
+    base_url: str | None = None
+    """Public URL of the portal, used in links; defaults to `http://host:port`."""
+    log_format: Literal["auto", "json", "console"] = "auto"
+    """`auto` is JSON in production and readable text otherwise."""
+    log_level: str = "INFO"
+    session_secret: SecretStr = SecretStr("development-only-secret")
+    """Signs session cookies. Must be set to a real secret in production."""
+    run_workers: bool = True
+    """Run background work (catalog processing) inside `greenroom serve`."""
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    config_file: Path | None = None
+    """`greenroom.yaml` to read; `GREENROOM_CONFIG_FILE`, else `./greenroom.yaml` when present."""
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return upper
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'greenroom.db').resolve()}"
+
+    @property
+    def resolved_base_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, YamlFileSource(settings_cls))
+
+
+class YamlFileSource(PydanticBaseSettingsSource):
+    """Reads `greenroom.yaml` (app-config style) with `${ENV}` substitution."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ returns the whole file at once
+
+    def __call__(self) -> dict[str, Any]:
+        path = config_file_path()
+        if path is None:
+            return {}
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigurationError(f"{path}: cannot read configuration: {exc}") from exc
+        if loaded is None:
+            return {}
+        if not isinstance(loaded, dict):
+            raise ConfigurationError(f"{path}: expected a mapping at the top level")
+        return substitute_env(loaded, str(path))  # type: ignore[no-any-return]
+
+
+def config_file_path() -> Path | None:
+    explicit = os.environ.get("GREENROOM_CONFIG_FILE")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigurationError(f"GREENROOM_CONFIG_FILE={explicit}: no such file")
+        return path
+    default = Path("greenroom.yaml")
+    return default if default.is_file() else None
+
+
+def substitute_env(value: Any, where: str) -> Any:
+    """Replace `${NAME}` and `${NAME:-default}` in every string of a loaded YAML tree."""
+    if isinstance(value, dict):
+        return {key: substitute_env(item, where) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(item, where) for item in value]
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            raise ConfigurationError(f"{where}: environment variable {name} is not set")
+
+        return _ENV_REFERENCE.sub(replace, value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
