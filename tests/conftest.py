@@ -50,7 +50,7 @@ def postgres_worker_url(worker_id: str) -> Iterator[str]:
     database = Database.from_url(url)
     migrate.upgrade(database.engine)
     database.dispose()
-    yield url
+    return url
 
 
 @pytest.fixture(params=_database_params())

@@ -237,8 +237,9 @@ def ls_command(
     for item in page["items"]:
         spec = item.get("spec", {})
         owner_ref = next((r["targetRef"] for r in item["relations"] if r["type"] == "ownedBy"), "")
+        metadata = item["metadata"]
         table.add_row(
-            f"{item['kind'].lower()}:{item['metadata'].get('namespace', 'default')}/{item['metadata']['name']}",
+            f"{item['kind'].lower()}:{metadata.get('namespace', 'default')}/{metadata['name']}",
             str(spec.get("type", "")),
             owner_ref,
             str(spec.get("lifecycle", "")),

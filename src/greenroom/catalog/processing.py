@@ -20,8 +20,10 @@ from greenroom.catalog.model import (
     normalize_entity,
     parse_entity_ref,
     relations_of,
+    render_path,
     validate_entity,
 )
+from greenroom.catalog.model.formats import classify_url
 from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome, status_item
 from greenroom.catalog.sources.base import FileRef, LocationReadError
 from greenroom.catalog.sources.documents import ParsedDocument, field_line, parse_documents
@@ -33,7 +35,6 @@ ANNOTATION_LOCATION = "backstage.io/managed-by-location"
 ANNOTATION_ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
 _URL_ANNOTATIONS = ("backstage.io/view-url", "backstage.io/edit-url")
 REJECTED_URL = "https://backstage.io/annotation-rejected-for-security-reasons"
-_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,8 +349,8 @@ class SourceProcessor:
         message: str,
     ) -> str:
         line = field_line(text, document.index, path) or document.line
-        field = _render_path(path)
-        return f"{_display(location)}:{line} {field}: {message}"
+        field = render_path(path) or "(document)"
+        return f"{_display(location)}:{line} {field}: {rule_text(field, message)}"
 
     @staticmethod
     def _annotate(entity: dict[str, Any], location: str, origin: str) -> None:
@@ -360,7 +361,7 @@ class SourceProcessor:
         annotations = {**automatic, **written}  # what the team wrote wins
         for key in _URL_ANNOTATIONS:
             value = annotations.get(key)
-            if isinstance(value, str) and value.strip().lower().startswith(_UNSAFE_SCHEMES):
+            if isinstance(value, str) and classify_url(value) == "unsafe":
                 annotations[key] = REJECTED_URL
         metadata["annotations"] = annotations
 
@@ -410,16 +411,12 @@ def _ref_of(data: Mapping[str, Any]) -> str | None:
         return None
 
 
-def _render_path(path: tuple[str | int, ...]) -> str:
-    rendered = ""
-    for part in path:
-        if isinstance(part, int):
-            rendered += f"[{part}]"
-        elif "." in part or "/" in part:
-            rendered += f'["{part}"]'
-        else:
-            rendered += f".{part}" if rendered else part
-    return rendered or "(document)"
+def rule_text(field: str, message: str) -> str:
+    """The rule part of a validation message, without repeating the field it names."""
+    prefix = f'"{field}" '
+    if message.startswith(prefix):
+        message = message[len(prefix) :].removeprefix("is not valid; ")
+    return message
 
 
 def _display(location: str) -> str:

@@ -195,6 +195,8 @@ class CatalogWriteRepository:
                 entity = outcome.entities[row[0]]
                 del claimed[row[0]]
                 stats.conflicts += 1
+                # Read the file again next pass, so the conflict stays reported until resolved.
+                outcome.files.pop(entity.location, None)
                 outcome.add_child_error(
                     entity.parent_ref or outcome.root_ref,
                     f"{entity.location}: entity {row[0]} is already provided by "
@@ -397,8 +399,7 @@ class SourceRepository:
                         next_refresh_at=now,
                     )
                 )
-        removed = [key for key in current if key not in wanted]
-        return removed
+        return [key for key in current if key not in wanted]
 
     def sync_one(self, spec: SourceSpec, now: datetime) -> None:
         """Add (or re-schedule) one source so that it is processed at once."""

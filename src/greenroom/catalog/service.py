@@ -192,12 +192,9 @@ class CatalogService:
             allowed = set(self.queries.filtered_refs(parse_filter_params(filters)))
             rows = {ref: row for ref, row in rows.items() if ref in allowed}
         present = [rows[ref] for ref in dict.fromkeys(canonical) if ref in rows]
-        stitched = {
-            entity_ref: item
-            for entity_ref, item in zip(
-                (row.ref for row in present), self.stitch(present, fields), strict=True
-            )
-        }
+        stitched = dict(
+            zip((row.ref for row in present), self.stitch(present, fields), strict=True)
+        )
         return [stitched.get(ref) for ref in canonical]
 
     def facets(

@@ -31,9 +31,7 @@ def validate_entity_body(entity: Any, location: str) -> list[dict[str, str]]:
     if ":" not in location:
         raise InputError(f"location must be of the form type:target, got {location!r}")
     issues = validate_entity(_without_placeholders(entity))
-    return [
-        {"name": "InputError", "message": f"{issue.field}: {issue.message}"} for issue in issues
-    ]
+    return [{"name": "InputError", "message": issue.message} for issue in issues]
 
 
 def analyze_location(

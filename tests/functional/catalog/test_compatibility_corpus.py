@@ -37,7 +37,8 @@ def test_demo_organisation_loads_with_no_errors(make_portal: PortalFactory) -> N
     assert api_types == {"openapi", "asyncapi", "graphql", "grpc"}
     # `$text` definitions were read from the repositories' own files.
     for api in _all_items(portal, "kind=api"):
-        assert isinstance(api["spec"]["definition"], str) and len(api["spec"]["definition"]) > 50
+        assert isinstance(api["spec"]["definition"], str)
+        assert len(api["spec"]["definition"]) > 50
 
 
 def test_backstage_examples_load_and_invalid_ones_are_explained(make_portal: PortalFactory) -> None:

@@ -14,6 +14,7 @@ from greenroom.catalog.sources.base import (
 from greenroom.catalog.sources.documents import ParsedDocument, field_line, parse_documents
 from greenroom.catalog.sources.file import FileReader
 from greenroom.catalog.sources.git import GitReader, discover_repositories
+from greenroom.catalog.sources.gittargets import git_target
 from greenroom.catalog.sources.http import HttpReader
 from greenroom.catalog.sources.placeholders import PlaceholderIssue, resolve_placeholders
 from greenroom.catalog.sources.readers import LocationReaders, build_default_readers, read_all
@@ -33,6 +34,7 @@ __all__ = [
     "build_default_readers",
     "discover_repositories",
     "field_line",
+    "git_target",
     "parse_documents",
     "read_all",
     "resolve_placeholders",

@@ -56,22 +56,36 @@ class _Broken:
     message: str
 
 
+class NotUtf8Error(InputError):
+    """The bytes of a file are not UTF-8 text; `line` is where the first bad byte is."""
+
+    def __init__(self, location: str, byte: int, line: int) -> None:
+        self.reason = f"not a UTF-8 text file (invalid byte 0x{byte:02x})"
+        self.line = line
+        super().__init__(f"{location}:{line}: {self.reason}")
+
+
 def decode_text(text: str | bytes, location: str) -> str:
-    """The text of a file; InputError when its bytes are not UTF-8."""
+    """The text of a file; NotUtf8Error (an InputError) when its bytes are not UTF-8."""
     if isinstance(text, str):
         return text
     try:
         return text.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = text.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"{location}: not a UTF-8 text file (byte 0x{text[exc.start]:02x} on line {line})"
-        ) from None
+        raise NotUtf8Error(location, text[exc.start], line) from None
 
 
 def parse_documents(text: str | bytes, location: str) -> list[ParsedDocument]:
-    """Every non-empty document of a descriptor file; InputError when it is not UTF-8."""
-    source = decode_text(text, location)
+    """Every non-empty document of a descriptor file, each with its data or its error.
+
+    Never raises for bad content: a file that is not UTF-8 gives one error document at
+    the line of its first bad byte, so one broken file cannot stop an ingestion pass.
+    """
+    try:
+        source = decode_text(text, location)
+    except NotUtf8Error as exc:
+        return [ParsedDocument(0, exc.line, None, exc.reason)]
     may_alias = "*" in source  # no `*`, no alias: skip the expansion check
     documents: list[ParsedDocument] = []
     for item in _iter_documents(source):
@@ -125,7 +139,10 @@ def field_line(text: str | bytes, document_index: int, path: tuple[str | int, ..
     For a mapping key the line of the key is given (`spec:` rather than its first child).
     None when the document does not exist or does not parse.
     """
-    source = decode_text(text, "field_line")
+    try:
+        source = decode_text(text, "field_line")
+    except NotUtf8Error:
+        return None
     for item in _iter_documents(source):
         if item.index < document_index:
             continue

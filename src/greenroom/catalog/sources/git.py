@@ -41,11 +41,18 @@ from greenroom.catalog.sources.globs import (
 from greenroom.catalog.sources.urls import redact
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+_UNABLE_TO_ACCESS = re.compile(r"unable to access '[^']*': ")
 _UNKNOWN_REF = re.compile(r"Not a valid object name|not a tree object|bad revision")
 
 
 class GitReader:
-    """Reads files from git repositories; see the module docstring of gittargets.py."""
+    """Reads files from git repositories; see the module docstring of gittargets.py.
+
+    `cache_dir` holds mirrors of remote repositories; `network_timeout` bounds a clone
+    or fetch, `local_timeout` any other git command; a remote repository is fetched at
+    most once per `min_fetch_interval` seconds; `environment` replaces `os.environ` as
+    the base of git's environment (credential helpers, proxies, `HOME`).
+    """
 
     def __init__(
         self,
@@ -102,7 +109,8 @@ class GitReader:
             target = ref.location.removeprefix("url:")
             prefix, hash_sign, _ = target.partition("#")
             try:
-                parsed = by_prefix.get(prefix) if hash_sign and ref.version else None
+                versioned = bool(ref.version and _OBJECT_ID.match(ref.version))
+                parsed = by_prefix.get(prefix) if hash_sign and versioned else None
                 if parsed is None:
                     parsed = parse_git_target(target)
                     if parsed.style == FRAGMENT:
@@ -161,8 +169,9 @@ class GitReader:
             return self._mirrors.open(parsed.repository, refresh=refresh)
         except (GitError, OSError) as exc:
             reason = exc.message if isinstance(exc, GitError) else str(exc)
+            reason = _UNABLE_TO_ACCESS.sub("", redact(reason))  # the URL is said once already
             raise LocationReadError(
-                location, f"could not fetch the repository {parsed.identity}: {redact(reason)}"
+                location, f"could not fetch the repository {parsed.identity}: {reason}"
             ) from None
 
     def _select(self, repo: GitRepository, path: str, ref: str, location: str) -> list[TreeEntry]:
@@ -192,8 +201,11 @@ class GitReader:
 def local_git_dir(path: str, location: str) -> str:
     """The git directory of a local repository (bare, or with `.git`); else LocationReadError."""
     if not os.path.isdir(path):
-        reason = "not a folder" if os.path.exists(path) else "repository not found"
-        raise LocationReadError(location, f"{reason}: {path}")
+        if os.path.exists(path):
+            reason = f"not a git repository: {path} is a file (plain files are type file)"
+        else:
+            reason = f"repository not found: {path}"
+        raise LocationReadError(location, reason)
     dot_git = os.path.join(path, ".git")
     if os.path.isdir(dot_git):
         return dot_git

@@ -130,6 +130,20 @@ def parse_git_target(target: str) -> GitTarget:
     return GitTarget(repository.rstrip("/") or "/", ref, path, FRAGMENT)
 
 
+def git_target(repository: str, *, path: str | None = None, ref: str | None = None) -> str:
+    """A GitReader target for a repository (local path or URL), quoting path and ref.
+
+    For the git discovery provider and settings: `git_target("/srv/a b.git", path="x#1")`
+    gives `file:///srv/a%20b.git?path=x%231`. Raises LocationReadError for an unsafe ref.
+    """
+    base = file_url(repository) if repository.startswith("/") else repository
+    if path is not None:
+        base += "?path=" + quote_path(path).replace("&", "%26")
+    if ref is not None:
+        base += "#" + quote_path(validate_ref(ref, f"url:{redact(repository)}"))
+    return base
+
+
 def file_location(target: GitTarget, ref: str, path: str) -> str:
     """The canonical `url:` location of one file of the repository."""
     identity = target.identity

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from greenroom.catalog.sources.base import FileRef, LocationReadError
-from greenroom.catalog.sources.documents import decode_text, load_single_document
+from greenroom.catalog.sources.documents import NotUtf8Error, decode_text, load_single_document
 from greenroom.catalog.sources.readers import LocationReaders
 from greenroom.catalog.sources.resolve import resolve_target
 from greenroom.catalog.sources.urls import has_scheme
-from greenroom.errors import InputError
 
 PLACEHOLDER_KEYS = frozenset({"$text", "$json", "$yaml"})
 
@@ -98,7 +97,9 @@ class _Substitution:
             if isinstance(cached, LocationReadError):
                 raise cached
         except LocationReadError as exc:
-            self.issue(path, f"Placeholder {key} could not read location {argument}: {exc}")
+            # Name the resolved target too, unless it is what the user wrote.
+            detail = exc.reason if exc.location == f"{kind}:{argument}" else str(exc)
+            self.issue(path, f"Placeholder {key} could not read location {argument}: {detail}")
             return None
         return cached
 
@@ -114,8 +115,8 @@ class _Substitution:
             return decode_text(content, files[0].location)
         except LocationReadError as exc:
             return exc
-        except InputError:
-            return LocationReadError(f"{kind}:{target}", "not a UTF-8 text file")
+        except NotUtf8Error as exc:
+            return LocationReadError(f"{kind}:{target}", exc.reason)
 
     def issue(self, path: Path, message: str) -> None:
         self.issues.append(PlaceholderIssue(path, message))

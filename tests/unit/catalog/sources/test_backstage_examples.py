@@ -24,9 +24,7 @@ pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="fixtures not pres
 
 @pytest.fixture
 def readers(tmp_path: Path, http_client: httpx.Client) -> LocationReaders:
-    return build_default_readers(
-        5 * 1024 * 1024, tmp_path / "cache", http_client, http_timeout=2.0
-    )
+    return build_default_readers(5 * 1024 * 1024, tmp_path / "cache", http_client, http_timeout=2.0)
 
 
 def test_every_example_file_parses_into_objects() -> None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from greenroom.catalog.sources import FileRef, GitReader, LocationReadError, discover_repositories
+from greenroom.catalog.sources import (
+    FileRef,
+    GitReader,
+    LocationReadError,
+    discover_repositories,
+    git_target,
+)
 
 from .conftest import blob_id, commit, git, make_repo
 
@@ -254,3 +260,18 @@ def test_an_empty_repository_reports_its_missing_branch(reader: GitReader, tmp_p
     git("init", "-q", "--bare", tmp_path / "empty.git")
     with pytest.raises(LocationReadError, match="'main' not found"):
         reader.list_files("url", str(tmp_path / "empty.git"))
+
+
+def test_git_target_builds_safe_targets(reader: GitReader, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "odd name", {"c++ & more/catalog-info.yaml": "odd\n"})
+    target = git_target(str(repo), path="c++ & more/catalog-info.yaml", ref="main")
+
+    assert target == f"file://{tmp_path}/odd%20name?path=c++%20%26%20more/catalog-info.yaml#main"
+    assert list(read(reader, target).values()) == [b"odd\n"]
+    with pytest.raises(LocationReadError, match="invalid branch"):
+        git_target(str(repo), ref="--foo")
+
+
+def test_a_plain_file_is_not_a_repository(reader: GitReader, repo: Path) -> None:
+    with pytest.raises(LocationReadError, match="is a file"):
+        reader.list_files("url", str(repo / "catalog-info.yaml"))

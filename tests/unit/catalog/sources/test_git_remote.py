@@ -7,6 +7,7 @@ same http.server the http reader's tests use.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,10 @@ ServeRepo = Callable[[str, dict[str, str | bytes]], Path]
 @pytest.fixture
 def reader(tmp_path: Path) -> GitReader:
     return GitReader(
-        max_file_bytes=10_000, cache_dir=tmp_path / "cache", min_fetch_interval=0, network_timeout=30
+        max_file_bytes=10_000,
+        cache_dir=tmp_path / "cache",
+        min_fetch_interval=0,
+        network_timeout=30,
     )
 
 
@@ -115,3 +119,18 @@ def test_an_unreachable_host_is_a_clean_error(reader: GitReader) -> None:
     with pytest.raises(LocationReadError) as caught:
         reader.list_files("url", "http://127.0.0.1:9/org/repo/blob/main/catalog-info.yaml")
     assert caught.value.reason.startswith("could not fetch the repository http://127.0.0.1:9/")
+
+
+def test_worker_threads_share_one_mirror(
+    reader: GitReader, http_server: str, served_repo: ServeRepo, tmp_path: Path
+) -> None:
+    served_repo("org/shared.git", {"catalog-info.yaml": "s: 1\n"})
+    target = f"{http_server}/org/shared.git"
+
+    with ThreadPoolExecutor(4) as pool:
+        listings = list(pool.map(lambda _: reader.list_files("url", target), range(8)))
+
+    assert all(listing == listings[0] for listing in listings)
+    (mirror,) = (tmp_path / "cache").iterdir()  # one mirror, no half-cloned leftovers
+    assert mirror.name.endswith(".git")
+    assert not mirror.name.startswith(".")

@@ -33,9 +33,7 @@ def test_no_reader_is_a_location_read_error(tmp_path: Path, http_client: httpx.C
     readers = build_default_readers(1000, tmp_path / "cache", http_client)
     with pytest.raises(LocationReadError) as caught:
         readers.for_target("github-org", "https://github.com/acme")
-    assert caught.value.reason == (
-        "No reader is able to handle github-org:https://github.com/acme"
-    )
+    assert caught.value.reason == ("No reader is able to handle github-org:https://github.com/acme")
 
 
 def test_read_all_batches_and_reports_per_file(tmp_path: Path) -> None:

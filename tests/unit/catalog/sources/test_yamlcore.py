@@ -115,8 +115,9 @@ def test_every_engine_reads_the_same(engine: str) -> None:
         assert loader.check_node()
         values.append(loader.construct_document(loader.get_node()))
         loader.dispose()
-    assert values[0] == values[1] == {
+    expected = {
         "a": {"b": [1, 2.5, True, None, "on"]},
         "c": {"b": [1, 2.5, True, None, "on"]},
         "d": "text\n",
     }
+    assert values == [expected, expected]
