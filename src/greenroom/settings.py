@@ -71,6 +71,9 @@ class CatalogSettings(BaseModel):
     registration_allowed_hosts: list[str] = Field(default_factory=list)
     """Hosts (`git.example.com`, `*.example.com`) whose http(s) URLs may be registered through
     the API; none by default, so the server cannot be made to fetch internal URLs."""
+    processing_workers: int = 1
+    """Worker processes that read and parse sources while the main process writes;
+    `0` processes in the main process."""
     http_timeout_seconds: float = 15.0
     """Timeout for reading http(s) locations and `$text` URLs."""
 

@@ -65,6 +65,7 @@ def make_portal(database: Database, tmp_path: Path) -> Iterator[PortalFactory]:
 
     def build(locations: list[dict[str, str]] | None = None, **catalog: Any) -> Portal:
         catalog.setdefault("registration_file_roots", [tmp_path])
+        catalog.setdefault("processing_workers", 0)
         settings = Settings(
             env="test",
             data_dir=tmp_path / "data",

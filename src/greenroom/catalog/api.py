@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from greenroom.catalog import schemas
 from greenroom.catalog.engine import catalog_engine
-from greenroom.catalog.filters import FullTextFilter, parse_fields, parse_order_field
+from greenroom.catalog.filters import (
+    FullTextFilter,
+    parse_fields,
+    parse_list_order,
+    parse_order_field,
+)
 from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.repository import SourceRepository, now_utc
 from greenroom.catalog.service import CatalogService, LocationService, canonical_ref
@@ -84,9 +89,12 @@ def list_entities(
     fields: FieldsParam = [],  # noqa: B006
     offset: Annotated[int | None, Query(ge=0)] = None,
     limit: Annotated[int | None, Query(ge=0)] = None,
+    order: Annotated[list[str], Query(description="asc:<field> or desc:<field>")] = [],  # noqa: B006
 ) -> list[dict[str, Any]]:
     """Every matching entity (deprecated in Backstage; prefer `by-query`)."""
-    items = CatalogService(session).list_all(filter_, parse_fields(fields))
+    items = CatalogService(session).list_all(
+        filter_, parse_fields(fields), [parse_list_order(value) for value in order]
+    )
     start = offset or 0
     return items[start : start + limit] if limit is not None else items[start:]
 
@@ -174,7 +182,8 @@ def add_location(
         result, created = service.add(body.type, body.target, dry_run=dry_run)
     if created:
         engine.wake()
-    return JSONResponse(result, status_code=201 if created else 200)
+    # Backstage answers 201 to dry runs as well, and its client insists on it.
+    return JSONResponse(result, status_code=201)
 
 
 @router.delete("/locations/{location_id}", status_code=204)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
+from greenroom.catalog.outcome import SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec
+from greenroom.catalog.processing_pool import Processing, build_processing
 from greenroom.catalog.providers import EntityProvider, builtin_providers
 from greenroom.catalog.repository import (
     CatalogWriteRepository,
@@ -24,9 +24,6 @@ from greenroom.catalog.repository import (
     WriteStats,
     now_utc,
 )
-from greenroom.catalog.sources.base import LocationReader
-from greenroom.catalog.sources.readers import LocationReaders, build_default_readers
-from greenroom.ops.logging import request_id_var
 from greenroom.ops.metrics import (
     CATALOG_ENTITIES_WRITTEN,
     CATALOG_PASS_SECONDS,
@@ -75,9 +72,8 @@ class PassStats:
 @dataclass
 class CatalogEngine:
     runtime: Runtime
-    readers: LocationReaders
     providers: list[EntityProvider]
-    processor: SourceProcessor
+    processing: Processing
     wake_event: threading.Event = field(default_factory=threading.Event)
     current: PassStats | None = None
     last_pass: PassStats | None = None
@@ -86,28 +82,19 @@ class CatalogEngine:
 
     @classmethod
     def build(cls, runtime: Runtime) -> CatalogEngine:
-        settings = runtime.settings
-        http_client = httpx.Client(
-            timeout=settings.catalog.http_timeout_seconds, follow_redirects=True
-        )
-        defaults = build_default_readers(
-            max_file_bytes=settings.catalog.max_file_bytes,
-            cache_dir=settings.data_dir / "git-cache",
-            http_client=http_client,
-        )
-        extra: list[LocationReader] = [
-            reader
-            for readers in runtime.plugins.hook.catalog_location_readers(settings=settings)
-            for reader in readers
-        ]
-        readers = LocationReaders([*extra, *defaults])
         providers: list[EntityProvider] = [
             provider
-            for group in runtime.plugins.hook.catalog_entity_providers(settings=settings)
+            for group in runtime.plugins.hook.catalog_entity_providers(settings=runtime.settings)
             for provider in group
         ]
-        processor = SourceProcessor(readers, max_depth=settings.catalog.max_location_depth)
-        return cls(runtime=runtime, readers=readers, providers=providers, processor=processor)
+        return cls(
+            runtime=runtime, providers=providers, processing=build_processing(runtime.settings)
+        )
+
+    @property
+    def processor(self) -> SourceProcessor:
+        """The in-process processor, for dry runs and analysis."""
+        return self.processing.processor
 
     # --- the queue --------------------------------------------------------------
 
@@ -144,54 +131,69 @@ class CatalogEngine:
             return 0
         if self.current is None:
             self.current = PassStats(started=time.time())
-        for spec in due:
-            self.process_source(spec)
+        self.process_sources(due)
         return len(due)
 
     def process_source(self, spec: SourceSpec) -> WriteStats | None:
+        """Process one source now (the CLI's import); returns what was written."""
+        return self.process_sources([spec])[spec.key]
+
+    def process_sources(self, specs: list[SourceSpec]) -> dict[str, WriteStats | None]:
+        """Read and process each source, then write them all in one transaction.
+
+        One transaction per batch instead of per source keeps commits (and on
+        SQLite, WAL checkpoints) rare; a savepoint per source means a failure
+        writing one source loses nothing of the others.
+        """
         settings = self.runtime.settings.catalog
-        started = time.perf_counter()
-        token = request_id_var.set(f"source:{spec.key[:48]}")
-        error: str | None = None
-        stats: WriteStats | None = None
-        try:
-            with self.runtime.database.transaction() as session:
-                previous = CatalogWriteRepository(session).file_states(spec.key)
-            outcome = self.processor.process(spec, previous)
-            with self.runtime.database.transaction() as session:
-                stats = CatalogWriteRepository(session).write(
-                    outcome, orphan_strategy=settings.orphan_strategy, now=now_utc()
-                )
-            if self.current is not None:
-                self.current.sources += 1
-                self.current.entities += len(outcome.entities) + len(outcome.retained_refs)
-                self.current.written += stats.written
-                self.current.unchanged += stats.unchanged + len(outcome.retained_refs)
-                self.current.errors += outcome.error_count
-                self.current.files_read += outcome.files_read
-                self.current.files_skipped += outcome.files_skipped
-            for operation in ("inserted", "updated", "deleted", "orphaned"):
-                CATALOG_ENTITIES_WRITTEN.labels(operation).inc(getattr(stats, operation))
-            if outcome.error_count:
-                CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc(outcome.error_count)
-        except Exception as exc:
-            # Never lose what is stored because one source broke: log, record, move on.
-            error = f"{type(exc).__name__}: {exc}"
-            log.exception("processing source %s failed", spec.key)
-            CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc()
-        finally:
-            request_id_var.reset(token)
-        duration = time.perf_counter() - started
-        CATALOG_PASS_SECONDS.labels(spec.provider).observe(duration)
+        with self.runtime.database.transaction() as session:
+            previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
+        processed = zip(
+            specs, self.processing.run([(spec, previous[spec.key]) for spec in specs]), strict=True
+        )
+        results: dict[str, WriteStats | None] = {}
         interval = settings.processing_interval_seconds
         next_at = now_utc() + (
             timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
         )
         with self.runtime.database.transaction() as session:
-            SourceRepository(session).finish(
-                spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
-            )
-        return stats
+            for spec, (outcome, error, duration) in processed:
+                stats = None
+                if outcome is not None:
+                    started = time.perf_counter()
+                    try:
+                        with session.begin_nested():
+                            stats = CatalogWriteRepository(session).write(
+                                outcome, orphan_strategy=settings.orphan_strategy, now=now_utc()
+                            )
+                    except Exception as exc:
+                        log.exception("writing source %s failed", spec.key)
+                        error = f"{type(exc).__name__}: {exc}"
+                    duration += time.perf_counter() - started
+                if stats is not None and outcome is not None:
+                    self._count(spec, outcome, stats)
+                if error is not None:
+                    CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc()
+                CATALOG_PASS_SECONDS.labels(spec.provider).observe(duration)
+                SourceRepository(session).finish(
+                    spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
+                )
+                results[spec.key] = stats
+        return results
+
+    def _count(self, spec: SourceSpec, outcome: SourceOutcome, stats: WriteStats) -> None:
+        if self.current is not None:
+            self.current.sources += 1
+            self.current.entities += len(outcome.entities) + len(outcome.retained_refs)
+            self.current.written += stats.written
+            self.current.unchanged += stats.unchanged + len(outcome.retained_refs)
+            self.current.errors += outcome.error_count
+            self.current.files_read += outcome.files_read
+            self.current.files_skipped += outcome.files_skipped
+        for operation in ("inserted", "updated", "deleted", "orphaned"):
+            CATALOG_ENTITIES_WRITTEN.labels(operation).inc(getattr(stats, operation))
+        if outcome.error_count:
+            CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc(outcome.error_count)
 
     # --- control ----------------------------------------------------------------
 
@@ -204,6 +206,12 @@ class CatalogEngine:
 
     def run(self, stop: threading.Event) -> None:
         """The worker loop; returns once `stop` is set."""
+        try:
+            self._loop(stop)
+        finally:
+            self.processing.shutdown()
+
+    def _loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 if time.monotonic() >= self.next_sync:

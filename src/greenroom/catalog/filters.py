@@ -101,6 +101,14 @@ def parse_order_field(values: Sequence[str]) -> SortField:
     return SortField(field_name, order)
 
 
+def parse_list_order(value: str) -> SortField:
+    """`order=asc:metadata.name` of the deprecated `GET /entities`."""
+    direction, separator, field_name = value.partition(":")
+    if not separator or direction not in {"asc", "desc"} or not field_name.strip():
+        raise InputError(f"Invalid order {value!r}: expected asc:<field> or desc:<field>")
+    return SortField(field_name.strip(), direction)
+
+
 def parse_fields(values: Sequence[str]) -> tuple[str, ...]:
     """`fields=metadata.name,spec.type` (repeatable) for projection."""
     fields: list[str] = []

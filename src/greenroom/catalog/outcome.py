@@ -36,13 +36,27 @@ class ProcessedEntity:
     relations: list[Relation]
     errors: list[dict[str, Any]]
     failed: bool = False
+    search: list[tuple[str, str | None, str | None]] | None = None
+    """Flattened `key=value` rows, computed where the entity is processed (see flatten.py)."""
+    _body_json: str | None = None
+    _hash: str | None = None
+
+    @property
+    def body_json(self) -> str:
+        """The body as stored: compact JSON, computed once."""
+        if self._body_json is None:
+            self._body_json = json.dumps(self.body, separators=(",", ":"), ensure_ascii=False)
+        return self._body_json
 
     @property
     def hash(self) -> str:
-        payload = json.dumps(
-            [self.body, self.errors, self.location, self.parent_ref], sort_keys=True
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+        """Changes whenever anything stored for the entity changes; equal hashes skip writes."""
+        if self._hash is None:
+            extra = json.dumps([self.errors, self.location, self.parent_ref])
+            digest = hashlib.sha256(self.body_json.encode())
+            digest.update(extra.encode())
+            self._hash = digest.hexdigest()
+        return self._hash
 
 
 @dataclass(slots=True)

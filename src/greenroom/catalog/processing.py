@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import (
     InvalidEntityRef,
     normalize_entity,
@@ -371,7 +372,7 @@ class SourceProcessor:
         kind = str(entity["kind"]).lower()
         namespace = str(metadata.get("namespace", "default")).lower()
         name = str(metadata["name"]).lower()
-        return ProcessedEntity(
+        processed = ProcessedEntity(
             ref=f"{kind}:{namespace}/{name}",
             kind=kind,
             namespace=namespace,
@@ -381,7 +382,10 @@ class SourceProcessor:
             body=entity,
             relations=relations_of(entity),
             errors=[],
+            search=flatten_entity(entity),
         )
+        processed.hash  # noqa: B018 - computed here, in the worker process, not in the writer
+        return processed
 
 
 def _location_targets(entity: Mapping[str, Any], parent_type: str) -> list[tuple[str, str]]:

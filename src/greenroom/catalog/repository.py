@@ -28,9 +28,13 @@ from greenroom.catalog.models import (
 )
 from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome
 from greenroom.catalog.processing import SourceSpec
+from greenroom.db.bulk import bulk_insert, time_ordered_uid
 
 CHUNK = 500
 T = TypeVar("T")
+
+RELATION_COLUMNS = ("originating_uid", "source_ref", "type", "type_key", "target_ref")
+SEARCH_COLUMNS = ("entity_uid", "key", "value", "original_value")
 
 entities_table = EntityRow.__table__
 relations_table = RelationRow.__table__
@@ -83,16 +87,22 @@ class CatalogWriteRepository:
         self.session = session
         self.new_uids: dict[str, str] = {}
 
-    def file_states(self, source_key: str) -> dict[str, FileState]:
-        rows = self.session.execute(
-            select(
-                SourceFileRow.location,
-                SourceFileRow.parent_location,
-                SourceFileRow.version,
-                SourceFileRow.state,
-            ).where(SourceFileRow.source_key == source_key)
-        )
-        return {row[0]: FileState.from_row(row[0], row[1], row[2], row[3]) for row in rows}
+    def file_states_of(self, source_keys: Sequence[str]) -> dict[str, dict[str, FileState]]:
+        """The files each source's last clean pass read, by source key."""
+        states: dict[str, dict[str, FileState]] = {key: {} for key in source_keys}
+        for chunk in chunks(list(source_keys)):
+            rows = self.session.execute(
+                select(
+                    SourceFileRow.source_key,
+                    SourceFileRow.location,
+                    SourceFileRow.parent_location,
+                    SourceFileRow.version,
+                    SourceFileRow.state,
+                ).where(SourceFileRow.source_key.in_(chunk))
+            )
+            for key, location, parent, version, state in rows:
+                states[key][location] = FileState.from_row(location, parent, version, state)
+        return states
 
     def write(self, outcome: SourceOutcome, *, orphan_strategy: str, now: datetime) -> WriteStats:
         stats = WriteStats()
@@ -215,7 +225,7 @@ class CatalogWriteRepository:
             "location_key": entity.location,
             "parent_ref": entity.parent_ref,
             "hash": entity.hash,
-            "body": dumps(entity.body),
+            "body": entity.body_json,
             "errors": dumps(entity.errors) if entity.errors else None,
             "orphan": False,
             "updated_at": now,
@@ -229,7 +239,7 @@ class CatalogWriteRepository:
         rows = []
         uids = []
         for entity in entities:
-            uid = str(uuid.uuid4())
+            uid = time_ordered_uid()
             uids.append(uid)
             self.new_uids[entity.ref] = uid
             row = self._rows_for(uid, entity, now)
@@ -260,28 +270,28 @@ class CatalogWriteRepository:
         self._write_derived(updates)
 
     def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
-        relation_rows: list[dict[str, Any]] = []
-        search_rows: list[dict[str, Any]] = []
+        relation_rows: list[tuple[str, str, str, str, str]] = []
+        search_rows: list[tuple[str, str, str | None, str | None]] = []
         for uid, entity in entities:
             for relation in entity.relations:
                 relation_rows.append(
-                    {
-                        "originating_uid": uid,
-                        "source_ref": str(relation.source),
-                        "type": relation.type,
-                        "type_key": relation.type.lower(),
-                        "target_ref": str(relation.target),
-                    }
+                    (
+                        uid,
+                        str(relation.source),
+                        relation.type,
+                        relation.type.lower(),
+                        str(relation.target),
+                    )
                 )
             assert entity.body is not None
-            for key, value, original in flatten_entity(entity.body):
-                search_rows.append(
-                    {"entity_uid": uid, "key": key, "value": value, "original_value": original}
-                )
-        for chunk in chunks(relation_rows, 1000):
-            self.session.execute(insert(relations_table), list(chunk))
-        for chunk in chunks(search_rows, 1000):
-            self.session.execute(insert(search_table), list(chunk))
+            pairs = entity.search if entity.search is not None else flatten_entity(entity.body)
+            # Facets only group indexable values; a long text is not one.
+            search_rows.extend(
+                (uid, key, value, original if value is not None else None)
+                for key, value, original in pairs
+            )
+        bulk_insert(self.session, relations_table, RELATION_COLUMNS, relation_rows)
+        bulk_insert(self.session, search_table, SEARCH_COLUMNS, search_rows)
 
     def _write_location_errors(
         self,

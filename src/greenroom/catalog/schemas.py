@@ -59,6 +59,7 @@ class Location(BaseModel):
     id: str
     type: str
     target: str
+    entityRef: str | None = None  # noqa: N815
 
 
 class LocationItem(BaseModel):

@@ -26,7 +26,7 @@ from greenroom.catalog.filters import (
 )
 from greenroom.catalog.model import InvalidEntityRef, parse_entity_ref
 from greenroom.catalog.models import LocationRow
-from greenroom.catalog.processing import SourceProcessor, SourceSpec
+from greenroom.catalog.processing import SourceProcessor, SourceSpec, generated_location_name
 from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.query_repository import (
     ORPHAN_ANNOTATION,
@@ -160,11 +160,25 @@ class CatalogService:
                 )
         return {"items": self.stitch(rows, fields), "totalItems": total, "pageInfo": page_info}
 
-    def list_all(self, filters: Sequence[str], fields: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """Every matching entity, sorted by ref (the deprecated `GET /entities`)."""
+    def list_all(
+        self,
+        filters: Sequence[str],
+        fields: Sequence[str] = (),
+        order: Sequence[SortField] = (),
+    ) -> list[dict[str, Any]]:
+        """Every matching entity (the deprecated `GET /entities`), by ref or by `order`."""
         refs = sorted(self.queries.filtered_refs(parse_filter_params(filters)))
         rows = self.queries.by_refs(refs)
-        return self.stitch([rows[ref] for ref in refs if ref in rows], fields)
+        entities = self.stitch([rows[ref] for ref in refs if ref in rows])
+        # Sorts are stable, so applying the keys last-first orders by all of them.
+        for sort in reversed(order):
+            present = [e for e in entities if _sort_value(e, sort.field) is not None]
+            absent = [e for e in entities if _sort_value(e, sort.field) is None]
+            present.sort(
+                key=lambda e: _sort_value(e, sort.field) or "", reverse=sort.order == "desc"
+            )
+            entities = present + absent  # entities without the field come last
+        return [project(entity, fields) for entity in entities]
 
     def by_name(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
         ref = f"{kind}:{namespace}/{name}".lower()
@@ -233,6 +247,15 @@ class CatalogService:
         return {"rootEntityRef": entity_ref_string(root), "items": items}
 
 
+def _sort_value(entity: dict[str, Any], path: str) -> str | None:
+    value: Any = entity
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return None if isinstance(value, dict | list) or value is None else str(value).lower()
+
+
 def entity_ref_string(entity: dict[str, Any]) -> str:
     metadata = entity.get("metadata", {})
     return f"{entity['kind']}:{metadata.get('namespace', 'default')}/{metadata['name']}".lower()
@@ -288,10 +311,16 @@ class LocationService:
                 for entity in outcome.entities.values()
                 if entity.body is not None and not entity.failed
             ]
+            name = generated_location_name(location_type, target)
             location = (
                 location_dict(existing)
                 if existing
-                else {"id": "dry-run", "type": location_type, "target": target}
+                else {
+                    "id": f"{location_type}:{target}",
+                    "type": location_type,
+                    "target": target,
+                    "entityRef": f"location:default/{name}",
+                }
             )
             body: dict[str, Any] = {
                 "location": location,
@@ -357,4 +386,11 @@ class LocationService:
 
 
 def location_dict(row: LocationRow) -> dict[str, str]:
-    return {"id": row.id, "type": row.type, "target": row.target}
+    """A registered location as the API returns it, with the ref of its Location entity."""
+    name = generated_location_name(row.type, row.target)
+    return {
+        "id": row.id,
+        "type": row.type,
+        "target": row.target,
+        "entityRef": f"location:default/{name}",
+    }

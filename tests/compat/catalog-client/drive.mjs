@@ -39,7 +39,7 @@ const fetchApi = {
     requests.push(entry);
     const response = await fetch(input, init);
     entry.status = response.status;
-    if (!response.ok) {
+    if (!response.ok || entry.method !== 'GET') {
       // Keep the server's own words; clone so the client can still read the body.
       entry.responseText = (await response.clone().text()).slice(0, 2000);
     }
@@ -239,6 +239,12 @@ await call('addLocationDryRun', async () => {
   const response = await client.addLocation({ type: 'file', target: dryRunTarget, dryRun: true });
   return { ...response, entityRefs: (response.entities ?? []).map(refOf).sort() };
 });
+
+// A dry run must not register anything.
+await call('getLocationsAfterDryRun', () => client.getLocations());
+await call('getEntityByRefDryRunComponent', () =>
+  client.getEntityByRef('component:default/extra-widget'),
+);
 
 // --- ancestry --------------------------------------------------------------------------
 

@@ -53,7 +53,11 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: {name: checkout-web, tags: [react]}
 spec:
-  {type: website, lifecycle: production, owner: team-b, system: checkout, consumesApis: [ledger-api]}
+  type: website
+  lifecycle: production
+  owner: team-b
+  system: checkout
+  consumesApis: [ledger-api]
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component

@@ -28,7 +28,7 @@ def test_register_list_and_delete_a_location(make_portal: PortalFactory, tmp_pat
         params={"dryRun": "true"},
         json={"type": "file", "target": str(root)},
     )
-    assert dry.status_code == 200
+    assert dry.status_code == 201
     names = {e["metadata"]["name"] for e in dry.json()["entities"]}
     assert {"ledger", "team-a", "company"} <= names
     assert portal.query()["totalItems"] == 0  # a dry run stores nothing
