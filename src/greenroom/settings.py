@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     run_workers: bool = True
     """Run background work (catalog processing) inside `greenroom serve`."""
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Settings of installed plugins, one mapping per plugin (`plugins.<name>.<setting>`)."""
     config_file: Path | None = None
     """`greenroom.yaml` to read; `GREENROOM_CONFIG_FILE`, else `./greenroom.yaml` when present."""
 

@@ -105,6 +105,8 @@ class SourceOutcome:
     """Errors found reading what a Location entity points at, keyed by that entity's ref."""
     files: dict[str, FileState] = field(default_factory=dict)
     kept_file_locations: set[str] = field(default_factory=set)
+    keep_existing: bool = False
+    """Set when the source could not be read at all: nothing it gave before is retired."""
     files_read: int = 0
     files_skipped: int = 0
 

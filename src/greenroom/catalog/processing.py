@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import (
@@ -36,6 +36,20 @@ ANNOTATION_LOCATION = "backstage.io/managed-by-location"
 ANNOTATION_ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
 _URL_ANNOTATIONS = ("backstage.io/view-url", "backstage.io/edit-url")
 REJECTED_URL = "https://backstage.io/annotation-rejected-for-security-reasons"
+
+
+PROVIDER_LOCATION_TYPE = "provider"
+"""The `type` of a source whose provider hands over entities itself (no location to read)."""
+
+
+class EntityReader(Protocol):
+    """A provider that hands entities over directly instead of naming locations."""
+
+    name: str
+
+    def read_entities(self, source: SourceSpec) -> list[Any]:
+        """The provider's entities for one of its sources (plain descriptor dicts)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +97,16 @@ class _Pending:
 class SourceProcessor:
     """Runs one pass over one source; holds nothing between passes."""
 
-    def __init__(self, readers: LocationReaders, *, max_depth: int = 32) -> None:
+    def __init__(
+        self,
+        readers: LocationReaders,
+        *,
+        max_depth: int = 32,
+        entity_readers: Mapping[str, EntityReader] | None = None,
+    ) -> None:
         self.readers = readers
         self.max_depth = max_depth
+        self.entity_readers = dict(entity_readers or {})
 
     def process(self, source: SourceSpec, previous: Mapping[str, FileState]) -> SourceOutcome:
         origin = f"{source.type}:{source.target}"
@@ -94,11 +115,38 @@ class SourceProcessor:
         outcome = SourceOutcome(source_key=source.key, root_ref=root_ref)
         outcome.entities[root_ref] = self._entity(root, origin, None)
         outcome.location_refs.add(root_ref)
+        if source.type == PROVIDER_LOCATION_TYPE:
+            self._process_provided(source, root_ref, outcome, origin)
+            return outcome
         level = [_Pending(root_ref, source.type, source.target, 1)]
         seen_targets: set[str] = set()
         while level:
             level = self._process_level(level, seen_targets, previous, outcome, origin)
         return outcome
+
+    def _process_provided(
+        self, source: SourceSpec, root_ref: str, outcome: SourceOutcome, origin: str
+    ) -> None:
+        """Entities a provider hands over directly, processed like the documents of a file."""
+        reader = self.entity_readers.get(source.provider)
+        if reader is None:
+            outcome.add_child_error(root_ref, f"No entity provider named {source.provider!r}")
+            return
+        try:
+            entities = reader.read_entities(source)
+        except Exception as exc:
+            # The provider's last good entities stay: nothing is retired on a failed read.
+            outcome.add_child_error(root_ref, f"{origin}: {type(exc).__name__}: {exc}")
+            outcome.keep_existing = True
+            return
+        documents = [
+            ParsedDocument(index=i, line=i + 1, data=entity, error=None)
+            if isinstance(entity, dict)
+            else ParsedDocument(index=i, line=i + 1, data=None, error="Expected object at root")
+            for i, entity in enumerate(entities)
+        ]
+        pending = _Pending(root_ref, source.type, source.target, 1)
+        self._process_documents(pending, FileRef(origin, None), documents, b"", outcome, origin)
 
     def check_file(self, location: str, content: bytes) -> list[str]:
         """Every problem ingestion would report for one file, as `file:line field: rule`."""
@@ -238,6 +286,18 @@ class SourceProcessor:
         outcome: SourceOutcome,
         origin: str,
     ) -> list[_Pending]:
+        documents = parse_documents(content, file.location)
+        return self._process_documents(pending, file, documents, content, outcome, origin)
+
+    def _process_documents(
+        self,
+        pending: _Pending,
+        file: FileRef,
+        documents: Sequence[ParsedDocument],
+        text: bytes,
+        outcome: SourceOutcome,
+        origin: str,
+    ) -> list[_Pending]:
         children: list[_Pending] = []
         state = FileState(
             location=file.location,
@@ -248,8 +308,7 @@ class SourceProcessor:
             deps=[],
         )
         clean = True
-        text = content
-        for document in parse_documents(content, file.location):
+        for document in documents:
             if document.error is not None:
                 clean = False
                 outcome.add_child_error(

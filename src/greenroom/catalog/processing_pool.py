@@ -46,8 +46,16 @@ def build_processor(settings: Settings) -> SourceProcessor:
         for readers in get_plugin_manager().hook.catalog_location_readers(settings=settings)
         for reader in readers
     ]
+    entity_readers = {
+        provider.name: provider
+        for providers in get_plugin_manager().hook.catalog_entity_providers(settings=settings)
+        for provider in providers
+        if hasattr(provider, "read_entities")
+    }
     return SourceProcessor(
-        LocationReaders([*extra, *defaults]), max_depth=catalog.max_location_depth
+        LocationReaders([*extra, *defaults]),
+        max_depth=catalog.max_location_depth,
+        entity_readers=entity_readers,
     )
 
 

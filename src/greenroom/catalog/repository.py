@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -63,7 +63,6 @@ class WriteStats:
     unchanged: int = 0
     conflicts: int = 0
     errors: int = 0
-    touched_refs: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -147,7 +146,9 @@ class CatalogWriteRepository:
                 .values(errors=dumps(errors))
             )
         self._write_location_errors(outcome, existing, inserts, updates)
-        gone = [row for ref, row in existing.items() if ref not in kept]
+        gone = [
+            row for ref, row in existing.items() if ref not in kept and not outcome.keep_existing
+        ]
         if orphan_strategy == "delete":
             self._delete_uids([row.uid for row in gone])
             stats.deleted = len(gone)
@@ -161,8 +162,6 @@ class CatalogWriteRepository:
                 )
             stats.orphaned = len(fresh)
         self._write_files(outcome)
-        stats.touched_refs = [e.ref for e in inserts] + [e.ref for _, e in updates]
-        stats.touched_refs += [ref for ref, row in existing.items() if ref not in kept]
         return stats
 
     def _existing_rows(self, source_key: str) -> dict[str, _Existing]:

@@ -10,7 +10,7 @@ from greenroom import __version__
 from greenroom.cli.db import db_group
 from greenroom.cli.serve import serve_command, worker_command
 from greenroom.errors import GreenroomError
-from greenroom.plugins import get_plugin_manager
+from greenroom.plugins import get_plugin_manager, installed_plugins
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +22,13 @@ def cli() -> None:
 cli.add_command(serve_command)
 cli.add_command(worker_command)
 cli.add_command(db_group)
+
+
+@cli.command("plugins")
+def plugins_command() -> None:
+    """List the loaded plugins, built-in domains included."""
+    for name in installed_plugins():
+        click.echo(name)
 
 
 def build_cli() -> click.Group:
