@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 CLAIM_BATCH = 25
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
+STATISTICS_AFTER_WRITES = 1000
+"""A pass that wrote this many entities refreshes the planner's statistics."""
 
 
 @dataclass
@@ -127,6 +129,9 @@ class CatalogEngine:
             if self.current is not None:
                 self.current.finished = time.time()
                 self.last_pass, self.current = self.current, None
+                if self.last_pass.written >= STATISTICS_AFTER_WRITES:
+                    with self.runtime.database.transaction() as session:
+                        SourceRepository(session).refresh_statistics()
                 log.info("catalog pass finished: %s", self.last_pass.as_dict())
             return 0
         if self.current is None:

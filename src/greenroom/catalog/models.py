@@ -41,6 +41,14 @@ class EntityRow(Base):
     kind: Mapped[str] = mapped_column(String(63))
     namespace: Mapped[str] = mapped_column(String(63))
     name: Mapped[str] = mapped_column(String(255), index=True)
+    # The fields every catalog view filters, sorts and groups by, lowercased, as
+    # columns with composite indexes: answering them from the key/value table
+    # costs an index probe per candidate entity, which does not scale.
+    spec_type: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    lifecycle: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    owner_ref: Mapped[str | None] = mapped_column(String(REF_LENGTH), nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    display_name: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_key: Mapped[str] = mapped_column(String(1024), index=True)
     location_key: Mapped[str] = mapped_column(String(2048))
     parent_ref: Mapped[str | None] = mapped_column(String(REF_LENGTH), nullable=True)
@@ -52,7 +60,12 @@ class EntityRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_catalog_entities_kind_name", "kind", "name", "uid"),)
+    __table_args__ = (
+        Index("ix_catalog_entities_kind_name", "kind", "name", "uid"),
+        Index("ix_catalog_entities_kind_type", "kind", "spec_type", "lifecycle", "name"),
+        Index("ix_catalog_entities_kind_lifecycle", "kind", "lifecycle"),
+        Index("ix_catalog_entities_owner", "owner_ref", "kind", "name"),
+    )
 
 
 class RelationRow(Base):
@@ -87,9 +100,11 @@ class SearchRow(Base):
     key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH))
     value: Mapped[str | None] = mapped_column(String(SEARCH_VALUE_LENGTH), nullable=True)
     original_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    kind: Mapped[str] = mapped_column(String(63))
+    """The entity's kind, repeated: nearly every query names one, and the index can use it."""
 
     __table_args__ = (
-        Index("ix_catalog_search_key_value", "key", "value", "entity_uid"),
+        Index("ix_catalog_search_key_value", "key", "value", "kind", "entity_uid"),
         Index("ix_catalog_search_entity", "entity_uid", "key"),
     )
 

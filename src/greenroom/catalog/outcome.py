@@ -41,6 +41,21 @@ class ProcessedEntity:
     _body_json: str | None = None
     _hash: str | None = None
 
+    def columns(self) -> dict[str, str | None]:
+        """The indexed columns of the entity row (see models.EntityRow)."""
+        body: dict[str, Any] = self.body or {}
+        spec = _mapping(body.get("spec"))
+        metadata = _mapping(body.get("metadata"))
+        profile = _mapping(spec.get("profile"))
+        owner = next((str(r.target) for r in self.relations if r.type == "ownedBy"), None)
+        return {
+            "spec_type": _lower_scalar(spec.get("type")),
+            "lifecycle": _lower_scalar(spec.get("lifecycle")),
+            "owner_ref": owner,
+            "title": _lower_scalar(metadata.get("title")),
+            "display_name": _lower_scalar(profile.get("displayName")),
+        }
+
     @property
     def body_json(self) -> str:
         """The body as stored: compact JSON, computed once."""
@@ -57,6 +72,18 @@ class ProcessedEntity:
             digest.update(extra.encode())
             self._hash = digest.hexdigest()
         return self._hash
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _lower_scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).lower()
 
 
 @dataclass(slots=True)
@@ -85,8 +112,8 @@ class FileState:
             parent_location=parent,
             version=version,
             refs=list(data["refs"]),
-            children=[tuple(child) for child in data["children"]],  # type: ignore[misc]
-            deps=[tuple(dep) for dep in data["deps"]],  # type: ignore[misc]
+            children=[(str(a), str(b), str(c)) for a, b, c in data["children"]],
+            deps=[(str(a), None if b is None else str(b)) for a, b in data["deps"]],
         )
 
 

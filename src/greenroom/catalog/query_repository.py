@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Table,
     and_,
     false,
     func,
@@ -34,11 +35,23 @@ from greenroom.catalog.filters import (
 )
 from greenroom.catalog.models import EntityRow, RelationRow, SearchRow
 
-e = EntityRow.__table__
-r = RelationRow.__table__
-s = SearchRow.__table__
+e = cast(Table, EntityRow.__table__)
+r = cast(Table, RelationRow.__table__)
+s = cast(Table, SearchRow.__table__)
 
-_COLUMN_KEYS = {"kind": e.c.kind, "metadata.namespace": e.c.namespace, "metadata.name": e.c.name}
+# Keys answered from the entity row's own indexed columns instead of catalog_search.
+_COLUMN_KEYS = {
+    "kind": e.c.kind,
+    "metadata.namespace": e.c.namespace,
+    "metadata.name": e.c.name,
+    "metadata.uid": e.c.uid,
+    "spec.type": e.c.spec_type,
+    "spec.lifecycle": e.c.lifecycle,
+    "metadata.title": e.c.title,
+    "spec.profile.displayname": e.c.display_name,
+    "relations.ownedby": e.c.owner_ref,  # spec.owner is the only source of ownedBy
+}
+_ALWAYS_PRESENT = frozenset({"kind", "metadata.namespace", "metadata.name", "metadata.uid"})
 ORPHAN_ANNOTATION = "backstage.io/orphan"
 _HIGH = "\U0010ffff"
 
@@ -79,17 +92,23 @@ class CatalogQueryRepository:
         return or_(*(self._set_condition(filter_set) for filter_set in entity_filter.sets))
 
     def _set_condition(self, filter_set: FilterSet) -> ColumnElement[bool]:
-        parts = [self._key_condition(key, values) for key, values in filter_set.conditions.items()]
+        kinds = filter_set.conditions.get("kind")
+        parts = [
+            self._key_condition(key, values, kinds) for key, values in filter_set.conditions.items()
+        ]
         return and_(*parts)
 
-    def _key_condition(self, key: str, values: frozenset[str] | None) -> ColumnElement[bool]:
+    def _key_condition(
+        self, key: str, values: frozenset[str] | None, kinds: frozenset[str] | None = None
+    ) -> ColumnElement[bool]:
         usable = None if values is None else [v for v in values if len(v) <= MAX_VALUE_LENGTH]
         if usable is not None and not usable:
             return false()
         if key in _COLUMN_KEYS:
-            return true() if usable is None else _COLUMN_KEYS[key].in_(usable)
-        if key == "metadata.uid":
-            return true() if usable is None else e.c.uid.in_(usable)
+            column = _COLUMN_KEYS[key]
+            if usable is None:
+                return true() if key in _ALWAYS_PRESENT else column.is_not(None)
+            return column.in_(usable)
         if key.startswith("relations."):
             relation = r.c.type_key == key.removeprefix("relations.")
             if usable is not None:
@@ -98,6 +117,8 @@ class CatalogQueryRepository:
         match = s.c.key == key
         if usable is not None:
             match = and_(match, s.c.value.in_(usable))
+            if kinds:  # narrows the index range to the kinds asked for
+                match = and_(match, s.c.kind.in_(kinds))
         return e.c.uid.in_(select(s.c.entity_uid).where(match))
 
     def full_text_condition(self, full_text: FullTextFilter) -> ColumnElement[bool]:
@@ -124,10 +145,10 @@ class CatalogQueryRepository:
 
     def sort_expression(self, order: SortField) -> ColumnElement[Any]:
         key = order.field.lower()
-        if key in _COLUMN_KEYS:
+        if key in _ALWAYS_PRESENT:
             return _COLUMN_KEYS[key]
-        if key == "metadata.uid":
-            return e.c.uid
+        if key in _COLUMN_KEYS:
+            return func.coalesce(_COLUMN_KEYS[key], _HIGH if order.order == "asc" else "")
         value = (
             select(func.min(s.c.value))
             .where(s.c.entity_uid == e.c.uid, s.c.key == key)
@@ -228,9 +249,17 @@ class CatalogQueryRepository:
     # --- facets -----------------------------------------------------------------
 
     def facet(self, key: str, entity_filter: EntityFilter) -> list[tuple[str, int]]:
+        """Distinct values of `key` among the filtered entities, with how many have each."""
         key = key.lower()
         condition = self.condition(entity_filter)
         filtered = bool(entity_filter.sets)
+        if key in _COLUMN_KEYS and key != "metadata.uid":
+            column = _COLUMN_KEYS[key]
+            statement = (
+                select(column, func.count()).where(condition, column.is_not(None)).group_by(column)
+            )
+            counts = {str(value): int(n) for value, n in self.session.execute(statement)}
+            return self._with_original_case(key, counts)
         if key.startswith("relations."):
             statement = select(r.c.target_ref, func.count(func.distinct(r.c.source_ref))).where(
                 r.c.type_key == key.removeprefix("relations.")
@@ -240,14 +269,34 @@ class CatalogQueryRepository:
                     r.c.source_ref.in_(select(e.c.entity_ref).where(condition))
                 )
             statement = statement.group_by(r.c.target_ref)
-        else:
-            statement = select(s.c.original_value, func.count(func.distinct(s.c.entity_uid))).where(
-                s.c.key == key, s.c.original_value.is_not(None)
+            return [(str(value), int(n)) for value, n in self.session.execute(statement)]
+        statement = select(s.c.value, func.count(func.distinct(s.c.entity_uid))).where(
+            s.c.key == key, s.c.value.is_not(None)
+        )
+        kinds = _single_kind_set(entity_filter)
+        if kinds:
+            statement = statement.where(s.c.kind.in_(kinds))
+        if filtered and not _only_kind(entity_filter):
+            statement = statement.where(s.c.entity_uid.in_(select(e.c.uid).where(condition)))
+        statement = statement.group_by(s.c.value)
+        counts = {str(value): int(n) for value, n in self.session.execute(statement)}
+        return self._with_original_case(key, counts)
+
+    def _with_original_case(self, key: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+        """Facets show values as written; rows are grouped by their lowercased form."""
+        if not counts:
+            return []
+        originals: dict[str, str] = {}
+        values = list(counts)
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            statement = (
+                select(s.c.value, func.min(s.c.original_value))
+                .where(s.c.key == key, s.c.value.in_(chunk))
+                .group_by(s.c.value)
             )
-            if filtered:
-                statement = statement.where(s.c.entity_uid.in_(select(e.c.uid).where(condition)))
-            statement = statement.group_by(s.c.original_value)
-        return [(str(value), int(count)) for value, count in self.session.execute(statement)]
+            originals.update({str(v): str(o) for v, o in self.session.execute(statement) if o})
+        return [(originals.get(value, value), count) for value, count in counts.items()]
 
     # --- status -----------------------------------------------------------------
 
@@ -255,6 +304,21 @@ class CatalogQueryRepository:
         entities = self.session.scalar(select(func.count()).select_from(e)) or 0
         relations = self.session.scalar(select(func.count()).select_from(r)) or 0
         return int(entities), int(relations)
+
+
+def _single_kind_set(entity_filter: EntityFilter) -> frozenset[str] | None:
+    """The kinds every filter set is limited to, when each set names kinds."""
+    kinds: set[str] = set()
+    for filter_set in entity_filter.sets:
+        values = filter_set.conditions.get("kind")
+        if not values:
+            return None
+        kinds |= values
+    return frozenset(kinds) or None
+
+
+def _only_kind(entity_filter: EntityFilter) -> bool:
+    return all(set(fs.conditions) == {"kind"} for fs in entity_filter.sets)
 
 
 def _keyset(sort: Any, mark: tuple[str, str], *, forward: bool) -> ColumnElement[bool]:

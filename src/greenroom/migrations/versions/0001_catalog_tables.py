@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 04:59:31.453579
+Create Date: 2026-11-23 05:26:46.745358
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=63), nullable=False),
         sa.Column("namespace", sa.String(length=63), nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("spec_type", sa.String(length=255), nullable=True),
+        sa.Column("lifecycle", sa.String(length=255), nullable=True),
+        sa.Column("owner_ref", sa.String(length=512), nullable=True),
+        sa.Column("title", sa.Text(), nullable=True),
+        sa.Column("display_name", sa.Text(), nullable=True),
         sa.Column("source_key", sa.String(length=1024), nullable=False),
         sa.Column("location_key", sa.String(length=2048), nullable=False),
         sa.Column("parent_ref", sa.String(length=512), nullable=True),
@@ -39,9 +44,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_entities", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_catalog_entities_kind_lifecycle", ["kind", "lifecycle"], unique=False
+        )
+        batch_op.create_index(
             "ix_catalog_entities_kind_name", ["kind", "name", "uid"], unique=False
         )
+        batch_op.create_index(
+            "ix_catalog_entities_kind_type",
+            ["kind", "spec_type", "lifecycle", "name"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_catalog_entities_name"), ["name"], unique=False)
+        batch_op.create_index(
+            "ix_catalog_entities_owner", ["owner_ref", "kind", "name"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_catalog_entities_source_key"), ["source_key"], unique=False
         )
@@ -107,6 +123,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=True),
         sa.Column("original_value", sa.Text(), nullable=True),
+        sa.Column("kind", sa.String(length=63), nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_uid"],
             ["catalog_entities.uid"],
@@ -118,7 +135,7 @@ def upgrade() -> None:
     with op.batch_alter_table("catalog_search", schema=None) as batch_op:
         batch_op.create_index("ix_catalog_search_entity", ["entity_uid", "key"], unique=False)
         batch_op.create_index(
-            "ix_catalog_search_key_value", ["key", "value", "entity_uid"], unique=False
+            "ix_catalog_search_key_value", ["key", "value", "kind", "entity_uid"], unique=False
         )
 
     op.create_table(
@@ -161,8 +178,11 @@ def downgrade() -> None:
     op.drop_table("catalog_locations")
     with op.batch_alter_table("catalog_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_entities_source_key"))
+        batch_op.drop_index("ix_catalog_entities_owner")
         batch_op.drop_index(batch_op.f("ix_catalog_entities_name"))
+        batch_op.drop_index("ix_catalog_entities_kind_type")
         batch_op.drop_index("ix_catalog_entities_kind_name")
+        batch_op.drop_index("ix_catalog_entities_kind_lifecycle")
 
     op.drop_table("catalog_entities")
     # ### end Alembic commands ###
