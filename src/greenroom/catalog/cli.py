@@ -231,21 +231,31 @@ def ls_command(
         for item in page["items"]:
             click.echo(json.dumps(item))
         return
+    rows = [_row(item) for item in page["items"]]
+    if not console.is_terminal:
+        # Piped output is for scripts: one tab-separated line per entity, nothing cut.
+        for row in rows:
+            click.echo("\t".join(row))
+        return
     table = Table(
         "ref", "type", "owner", "lifecycle", "description", title=f"{page['totalItems']} entities"
     )
-    for item in page["items"]:
-        spec = item.get("spec", {})
-        owner_ref = next((r["targetRef"] for r in item["relations"] if r["type"] == "ownedBy"), "")
-        metadata = item["metadata"]
-        table.add_row(
-            f"{item['kind'].lower()}:{metadata.get('namespace', 'default')}/{metadata['name']}",
-            str(spec.get("type", "")),
-            owner_ref,
-            str(spec.get("lifecycle", "")),
-            str(item["metadata"].get("description", ""))[:60],
-        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+
+
+def _row(item: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    spec = item.get("spec", {})
+    metadata = item["metadata"]
+    owner = next((r["targetRef"] for r in item["relations"] if r["type"] == "ownedBy"), "")
+    return (
+        f"{item['kind'].lower()}:{metadata.get('namespace', 'default')}/{metadata['name']}",
+        str(spec.get("type", "")),
+        owner,
+        str(spec.get("lifecycle", "")),
+        str(metadata.get("description", ""))[:60],
+    )
 
 
 @catalog_group.command("graph")
