@@ -33,7 +33,7 @@ from greenroom.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 25
+CLAIM_BATCH = 50
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
 STATISTICS_AFTER_WRITES = 1000
@@ -53,6 +53,10 @@ class PassStats:
     errors: int = 0
     files_read: int = 0
     files_skipped: int = 0
+    wait_seconds: float = 0.0
+    """Time the writer spent waiting for sources to be read and parsed."""
+    write_seconds: float = 0.0
+    """Time the writer spent writing to the database."""
 
     def as_dict(self) -> dict[str, Any]:
         elapsed = (self.finished or time.time()) - (self.started or time.time())
@@ -68,6 +72,8 @@ class PassStats:
             "errors": self.errors,
             "files_read": self.files_read,
             "files_skipped": self.files_skipped,
+            "wait_seconds": round(self.wait_seconds, 2),
+            "write_seconds": round(self.write_seconds, 2),
         }
 
 
@@ -162,7 +168,10 @@ class CatalogEngine:
             timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
         )
         with self.runtime.database.transaction() as session:
+            waited = time.perf_counter()
             for spec, (outcome, error, duration) in processed:
+                if self.current is not None:
+                    self.current.wait_seconds += time.perf_counter() - waited
                 stats = None
                 if outcome is not None:
                     started = time.perf_counter()
@@ -175,6 +184,8 @@ class CatalogEngine:
                         log.exception("writing source %s failed", spec.key)
                         error = f"{type(exc).__name__}: {exc}"
                     duration += time.perf_counter() - started
+                    if self.current is not None:
+                        self.current.write_seconds += time.perf_counter() - started
                 if stats is not None and outcome is not None:
                     self._count(spec, outcome, stats)
                 if error is not None:
@@ -184,6 +195,7 @@ class CatalogEngine:
                     spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
                 )
                 results[spec.key] = stats
+                waited = time.perf_counter()
         return results
 
     def _count(self, spec: SourceSpec, outcome: SourceOutcome, stats: WriteStats) -> None:

@@ -170,9 +170,9 @@ class CatalogQueryRepository:
             condition = and_(condition, self.full_text_condition(query.full_text))
         sort = self.sort_expression(query.order).label("sort_value")
         descending = query.order.order == "desc"
-        statement = select(
-            e.c.uid, e.c.entity_ref, e.c.body, e.c.hash, e.c.errors, e.c.orphan, sort
-        ).where(condition)
+        # Late row lookup: find the page's uids from indexes alone, then read only
+        # those rows; sorting whole rows (bodies included) of a broad filter is slow.
+        statement = select(e.c.uid, sort).where(condition)
         reverse = False
         if after is not None:
             statement = statement.where(_keyset(sort, after, forward=not descending))
@@ -187,19 +187,31 @@ class CatalogQueryRepository:
         if query.offset and after is None and before is None:
             statement = statement.offset(query.offset)
         statement = statement.limit(query.limit + 1)
-        rows = list(self.session.execute(statement))
+        keys = list(self.session.execute(statement))
         if reverse:
-            rows.reverse()
+            keys.reverse()
+        stored = self.by_uids([uid for uid, _ in keys])
         total = 0
         if count_total:
             total = int(
                 self.session.scalar(select(func.count()).select_from(e).where(condition)) or 0
             )
+        present = [(uid, value) for uid, value in keys if uid in stored]
         return Page(
-            rows=[StoredEntity(*row[:6]) for row in rows],
-            sort_values=[row[6] for row in rows],
+            rows=[stored[uid] for uid, _ in present],
+            sort_values=[value for _, value in present],
             total=total,
         )
+
+    def by_uids(self, uids: Sequence[str]) -> dict[str, StoredEntity]:
+        if not uids:
+            return {}
+        rows = self.session.execute(
+            select(e.c.uid, e.c.entity_ref, e.c.body, e.c.hash, e.c.errors, e.c.orphan).where(
+                e.c.uid.in_(list(uids))
+            )
+        )
+        return {row[0]: StoredEntity(*row) for row in rows}
 
     # --- single entities and refs ----------------------------------------------
 

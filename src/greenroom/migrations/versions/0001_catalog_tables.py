@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:26:46.745358
+Create Date: 2026-11-23 05:30:54.016978
 """
 
 from __future__ import annotations
@@ -44,19 +44,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_entities", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_catalog_entities_kind_lifecycle", ["kind", "lifecycle"], unique=False
+            "ix_catalog_entities_kind_lifecycle", ["kind", "lifecycle", "uid"], unique=False
         )
         batch_op.create_index(
-            "ix_catalog_entities_kind_name", ["kind", "name", "uid"], unique=False
+            "ix_catalog_entities_kind_name",
+            ["kind", "name", "uid", "title", "display_name"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_catalog_entities_kind_type",
-            ["kind", "spec_type", "lifecycle", "name"],
+            ["kind", "spec_type", "lifecycle", "name", "uid"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_catalog_entities_name"), ["name"], unique=False)
         batch_op.create_index(
-            "ix_catalog_entities_owner", ["owner_ref", "kind", "name"], unique=False
+            "ix_catalog_entities_owner", ["owner_ref", "kind", "name", "uid"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_catalog_entities_source_key"), ["source_key"], unique=False
