@@ -154,7 +154,7 @@ class YamlFileSource(PydanticBaseSettingsSource):
             return {}
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigurationError(f"{path}: cannot read configuration: {exc}") from exc
         if loaded is None:
             return {}

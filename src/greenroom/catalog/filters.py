@@ -71,12 +71,13 @@ def parse_filter_params(params: Sequence[str]) -> EntityFilter:
             if not key:
                 raise InputError(f"Invalid filter {raw!r}: a statement has an empty key")
             if not has_value:
-                conditions.setdefault(key, None)
+                # "exists" OR "equals x" is just "exists", in whichever order they come.
+                conditions[key] = None
                 continue
-            values = conditions.get(key)
-            if values is None:
-                values = set()
-                conditions[key] = values
+            if key in conditions and conditions[key] is None:
+                continue
+            values = conditions.setdefault(key, set())
+            assert values is not None
             values.add(value.strip().lower())
         if conditions:
             sets.append(
@@ -151,7 +152,7 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError("Malformed cursor: it was not produced by this catalog") from exc
     if not isinstance(data, dict):
         raise InputError("Malformed cursor: it was not produced by this catalog")

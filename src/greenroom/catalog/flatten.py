@@ -25,9 +25,9 @@ def flatten_entity(entity: Mapping[str, Any]) -> list[SearchPair]:
     seen: set[tuple[str, str | None]] = set()
     rows: list[SearchPair] = []
     for key, original in _walk(entity, ""):
-        if len(key) > SEARCH_KEY_LENGTH:
+        lowered_key = key.lower()  # some characters grow when lowercased: check after
+        if len(lowered_key) > SEARCH_KEY_LENGTH:
             continue
-        lowered_key = key.lower()
         value = None if original is None else original.lower()
         if value is not None and len(value) > SEARCH_VALUE_LENGTH:
             value = None

@@ -63,9 +63,7 @@ class EntityRow(Base):
     __table_args__ = (
         # Each index ends with what the page query needs (name, uid) so pages and counts
         # are answered from the index alone; the first also covers full-text fields.
-        Index(
-            "ix_catalog_entities_kind_name", "kind", "name", "uid", "title", "display_name"
-        ),
+        Index("ix_catalog_entities_kind_name", "kind", "name", "uid", "title", "display_name"),
         Index("ix_catalog_entities_kind_type", "kind", "spec_type", "lifecycle", "name", "uid"),
         Index("ix_catalog_entities_kind_lifecycle", "kind", "lifecycle", "uid"),
         Index("ix_catalog_entities_owner", "owner_ref", "kind", "name", "uid"),

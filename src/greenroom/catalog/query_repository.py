@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Table,
     and_,
     false,
@@ -93,10 +94,34 @@ class CatalogQueryRepository:
 
     def _set_condition(self, filter_set: FilterSet) -> ColumnElement[bool]:
         kinds = filter_set.conditions.get("kind")
+        # A search lookup restricted to the kinds already implies the kind; checking
+        # it again on the entity row would read that row for every candidate.
+        implied = bool(kinds) and any(
+            _is_search_key(key) and values is not None
+            for key, values in filter_set.conditions.items()
+        )
         parts = [
-            self._key_condition(key, values, kinds) for key, values in filter_set.conditions.items()
+            self._key_condition(key, values, kinds)
+            for key, values in filter_set.conditions.items()
+            if not (implied and key == "kind")
         ]
         return and_(*parts)
+
+    def lone_search_lookup(self, query: EntityQuery) -> Select[tuple[str]] | None:
+        """The search-table lookup a query reduces to, when it is one (`kind` + a tag)."""
+        if query.full_text is not None or len(query.filter.sets) != 1:
+            return None
+        conditions = dict(query.filter.sets[0].conditions)
+        kinds = conditions.pop("kind", None)
+        if len(conditions) != 1:
+            return None
+        [(key, values)] = conditions.items()
+        if not _is_search_key(key) or values is None or not kinds:
+            return None
+        usable = [v for v in values if len(v) <= MAX_VALUE_LENGTH]
+        return select(s.c.entity_uid).where(
+            s.c.key == key, s.c.value.in_(usable), s.c.kind.in_(kinds)
+        )
 
     def _key_condition(
         self, key: str, values: frozenset[str] | None, kinds: frozenset[str] | None = None
@@ -193,9 +218,13 @@ class CatalogQueryRepository:
         stored = self.by_uids([uid for uid, _ in keys])
         total = 0
         if count_total:
-            total = int(
-                self.session.scalar(select(func.count()).select_from(e).where(condition)) or 0
+            lookup = self.lone_search_lookup(query)
+            counted = (
+                select(func.count()).select_from(lookup.subquery())
+                if lookup is not None
+                else select(func.count()).select_from(e).where(condition)
             )
+            total = int(self.session.scalar(counted) or 0)
         present = [(uid, value) for uid, value in keys if uid in stored]
         return Page(
             rows=[stored[uid] for uid, _ in present],
@@ -316,6 +345,10 @@ class CatalogQueryRepository:
         entities = self.session.scalar(select(func.count()).select_from(e)) or 0
         relations = self.session.scalar(select(func.count()).select_from(r)) or 0
         return int(entities), int(relations)
+
+
+def _is_search_key(key: str) -> bool:
+    return key not in _COLUMN_KEYS and not key.startswith("relations.")
 
 
 def _single_kind_set(entity_filter: EntityFilter) -> frozenset[str] | None:
