@@ -30,6 +30,9 @@ from greenroom.runtime import Runtime
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
 
+MAX_OFFSET = 1_000_000_000
+"""Larger offsets cannot be stored by SQLite's integers; no catalog is that large."""
+
 
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
@@ -57,7 +60,7 @@ def query_entities(
     filter_: FilterParam = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     fields: FieldsParam = [],  # noqa: B006
     limit: Annotated[int | None, Query(ge=0, le=1000)] = None,
-    offset: Annotated[int | None, Query(ge=0)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET)] = None,
     order_field: Annotated[list[str], Query(alias="orderField")] = [],  # noqa: B006
     full_text_term: Annotated[str | None, Query(alias="fullTextFilterTerm", max_length=200)] = None,
     full_text_fields: Annotated[str | None, Query(alias="fullTextFilterFields")] = None,
@@ -87,8 +90,8 @@ def list_entities(
     session: SessionDep,
     filter_: FilterParam = [],  # noqa: B006
     fields: FieldsParam = [],  # noqa: B006
-    offset: Annotated[int | None, Query(ge=0)] = None,
-    limit: Annotated[int | None, Query(ge=0)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET)] = None,
+    limit: Annotated[int | None, Query(ge=0, le=MAX_OFFSET)] = None,
     order: Annotated[list[str], Query(description="asc:<field> or desc:<field>")] = [],  # noqa: B006
 ) -> list[dict[str, Any]]:
     """Every matching entity (deprecated in Backstage; prefer `by-query`)."""

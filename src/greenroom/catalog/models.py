@@ -66,7 +66,9 @@ class EntityRow(Base):
         Index("ix_catalog_entities_kind_name", "kind", "name", "uid", "title", "display_name"),
         Index("ix_catalog_entities_kind_type", "kind", "spec_type", "lifecycle", "name", "uid"),
         Index("ix_catalog_entities_kind_lifecycle", "kind", "lifecycle", "uid"),
-        Index("ix_catalog_entities_owner", "owner_ref", "kind", "name", "uid"),
+        # Owner within a kind (the catalog page, owner facets); an owner across all
+        # kinds is looked up through catalog_relations instead.
+        Index("ix_catalog_entities_kind_owner", "kind", "owner_ref", "name", "uid"),
     )
 
 

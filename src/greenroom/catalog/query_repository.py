@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     Table,
     and_,
     false,
@@ -129,7 +130,7 @@ class CatalogQueryRepository:
         usable = None if values is None else [v for v in values if len(v) <= MAX_VALUE_LENGTH]
         if usable is not None and not usable:
             return false()
-        if key in _COLUMN_KEYS:
+        if key in _COLUMN_KEYS and not (key == "relations.ownedby" and not kinds):
             column = _COLUMN_KEYS[key]
             if usable is None:
                 return true() if key in _ALWAYS_PRESENT else column.is_not(None)
@@ -294,14 +295,7 @@ class CatalogQueryRepository:
         key = key.lower()
         condition = self.condition(entity_filter)
         filtered = bool(entity_filter.sets)
-        if key in _COLUMN_KEYS and key != "metadata.uid":
-            column = _COLUMN_KEYS[key]
-            statement = (
-                select(column, func.count()).where(condition, column.is_not(None)).group_by(column)
-            )
-            counts = {str(value): int(n) for value, n in self.session.execute(statement)}
-            return self._with_original_case(key, counts)
-        if key.startswith("relations."):
+        if key.startswith("relations.") and key not in _COLUMN_KEYS:
             statement = select(r.c.target_ref, func.count(func.distinct(r.c.source_ref))).where(
                 r.c.type_key == key.removeprefix("relations.")
             )
@@ -311,33 +305,44 @@ class CatalogQueryRepository:
                 )
             statement = statement.group_by(r.c.target_ref)
             return [(str(value), int(n)) for value, n in self.session.execute(statement)]
-        statement = select(s.c.value, func.count(func.distinct(s.c.entity_uid))).where(
-            s.c.key == key, s.c.value.is_not(None)
-        )
-        kinds = _single_kind_set(entity_filter)
-        if kinds:
-            statement = statement.where(s.c.kind.in_(kinds))
-        if filtered and not _only_kind(entity_filter):
-            statement = statement.where(s.c.entity_uid.in_(select(e.c.uid).where(condition)))
-        statement = statement.group_by(s.c.value)
-        counts = {str(value): int(n) for value, n in self.session.execute(statement)}
-        return self._with_original_case(key, counts)
-
-    def _with_original_case(self, key: str, counts: dict[str, int]) -> list[tuple[str, int]]:
-        """Facets show values as written; rows are grouped by their lowercased form."""
-        if not counts:
-            return []
-        originals: dict[str, str] = {}
-        values = list(counts)
-        for start in range(0, len(values), 500):
-            chunk = values[start : start + 500]
-            statement = (
-                select(s.c.value, func.min(s.c.original_value))
-                .where(s.c.key == key, s.c.value.in_(chunk))
-                .group_by(s.c.value)
+        if key in _COLUMN_KEYS and key != "metadata.uid":
+            column = _COLUMN_KEYS[key]
+            grouped = (
+                select(column.label("value"), func.count().label("n"))
+                .where(condition, column.is_not(None))
+                .group_by(column)
             )
-            originals.update({str(v): str(o) for v, o in self.session.execute(statement) if o})
-        return [(originals.get(value, value), count) for value, count in counts.items()]
+        else:
+            # (key, value) is unique per entity (flatten.py), so count(*) counts entities.
+            grouped = select(s.c.value.label("value"), func.count().label("n")).where(
+                s.c.key == key, s.c.value.is_not(None)
+            )
+            kinds = _single_kind_set(entity_filter)
+            if kinds:
+                grouped = grouped.where(s.c.kind.in_(kinds))
+            if filtered and not _only_kind(entity_filter):
+                grouped = grouped.where(s.c.entity_uid.in_(select(e.c.uid).where(condition)))
+            grouped = grouped.group_by(s.c.value)
+        if key.startswith("relations.") or key == "metadata.namespace":
+            # Refs and namespaces are lowercase by definition: nothing to look up.
+            return [(str(value), int(n)) for value, n in self.session.execute(grouped)]
+        return self._with_original_case(key, grouped.subquery())
+
+    def _with_original_case(self, key: str, grouped: Subquery) -> list[tuple[str, int]]:
+        """Facets show values as written; rows are grouped by their lowercased form.
+
+        One index probe per distinct value finds a written form; reading the
+        original of every row in a group would read every row.
+        """
+        written = s.alias("written")
+        original = (
+            select(written.c.original_value)
+            .where(written.c.key == key, written.c.value == grouped.c.value)
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(select(grouped.c.value, grouped.c.n, original))
+        return [(str(written_form or value), int(n)) for value, n, written_form in rows]
 
     # --- status -----------------------------------------------------------------
 

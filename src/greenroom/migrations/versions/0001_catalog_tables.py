@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:30:54.016978
+Create Date: 2026-11-23 05:42:18.953206
 """
 
 from __future__ import annotations
@@ -52,14 +52,14 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
+            "ix_catalog_entities_kind_owner", ["kind", "owner_ref", "name", "uid"], unique=False
+        )
+        batch_op.create_index(
             "ix_catalog_entities_kind_type",
             ["kind", "spec_type", "lifecycle", "name", "uid"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_catalog_entities_name"), ["name"], unique=False)
-        batch_op.create_index(
-            "ix_catalog_entities_owner", ["owner_ref", "kind", "name", "uid"], unique=False
-        )
         batch_op.create_index(
             batch_op.f("ix_catalog_entities_source_key"), ["source_key"], unique=False
         )
@@ -180,9 +180,9 @@ def downgrade() -> None:
     op.drop_table("catalog_locations")
     with op.batch_alter_table("catalog_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_entities_source_key"))
-        batch_op.drop_index("ix_catalog_entities_owner")
         batch_op.drop_index(batch_op.f("ix_catalog_entities_name"))
         batch_op.drop_index("ix_catalog_entities_kind_type")
+        batch_op.drop_index("ix_catalog_entities_kind_owner")
         batch_op.drop_index("ix_catalog_entities_kind_name")
         batch_op.drop_index("ix_catalog_entities_kind_lifecycle")
 
