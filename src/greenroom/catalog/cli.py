@@ -194,7 +194,7 @@ def _filters(
 @click.option("--type", "type_", help="spec.type, e.g. service.")
 @click.option("--owner", help="Owner ref; a bare name means a group.")
 @click.option("--lifecycle", help="spec.lifecycle.")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeat: all must match).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat: any of them matches).")
 @click.option("--namespace", help="metadata.namespace.")
 @click.option("--filter", "extra", multiple=True, help="A raw Backstage filter set (repeat: OR).")
 @click.option("--text", help="Full-text term over name, title and display name.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Select, Table, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
@@ -77,6 +77,12 @@ class _Existing:
     errors: str | None
     orphan: bool
     source_key: str
+
+
+def _existing_select() -> Select[Any]:
+    """The columns of `_Existing`, after the entity ref it is keyed by."""
+    columns = ("entity_ref", "uid", "hash", "location_key", "errors", "orphan", "source_key")
+    return select(*(entities_table.c[name] for name in columns))
 
 
 class CatalogWriteRepository:
@@ -166,15 +172,7 @@ class CatalogWriteRepository:
 
     def _existing_rows(self, source_key: str) -> dict[str, _Existing]:
         rows = self.session.execute(
-            select(
-                entities_table.c.entity_ref,
-                entities_table.c.uid,
-                entities_table.c.hash,
-                entities_table.c.location_key,
-                entities_table.c.errors,
-                entities_table.c.orphan,
-                entities_table.c.source_key,
-            ).where(entities_table.c.source_key == source_key)
+            _existing_select().where(entities_table.c.source_key == source_key)
         )
         return {row[0]: _Existing(*row[1:]) for row in rows}
 
@@ -186,15 +184,7 @@ class CatalogWriteRepository:
         new_refs = [ref for ref in outcome.entities if ref not in existing]
         for chunk in chunks(new_refs):
             rows = self.session.execute(
-                select(
-                    entities_table.c.entity_ref,
-                    entities_table.c.uid,
-                    entities_table.c.hash,
-                    entities_table.c.location_key,
-                    entities_table.c.errors,
-                    entities_table.c.orphan,
-                    entities_table.c.source_key,
-                ).where(entities_table.c.entity_ref.in_(chunk))
+                _existing_select().where(entities_table.c.entity_ref.in_(chunk))
             )
             for row in rows:
                 other = _Existing(*row[1:])
