@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,8 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 def test_installed_plugin_is_loaded_and_its_entities_are_ingested(tmp_path: Path) -> None:
     site = tmp_path / "site"
+    # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    source = shutil.copytree(PLUGIN, tmp_path / "plugin")
     install = subprocess.run(
         [
             sys.executable,
@@ -49,7 +52,7 @@ def test_installed_plugin_is_loaded_and_its_entities_are_ingested(tmp_path: Path
             "--no-build-isolation",
             "--target",
             str(site),
-            str(PLUGIN),
+            str(source),
         ],
         capture_output=True,
         text=True,
