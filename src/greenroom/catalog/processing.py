@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from greenroom.catalog.confinement import CONFINED_PROVIDERS, Confinement
 from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import (
     InvalidEntityRef,
@@ -103,10 +104,12 @@ class SourceProcessor:
         *,
         max_depth: int = 32,
         entity_readers: Mapping[str, EntityReader] | None = None,
+        confinement: Confinement | None = None,
     ) -> None:
         self.readers = readers
         self.max_depth = max_depth
         self.entity_readers = dict(entity_readers or {})
+        self.confinement = confinement
 
     def process(self, source: SourceSpec, previous: Mapping[str, FileState]) -> SourceOutcome:
         origin = f"{source.type}:{source.target}"
@@ -120,8 +123,9 @@ class SourceProcessor:
             return outcome
         level = [_Pending(root_ref, source.type, source.target, 1)]
         seen_targets: set[str] = set()
+        confined = self.confinement if source.provider in CONFINED_PROVIDERS else None
         while level:
-            level = self._process_level(level, seen_targets, previous, outcome, origin)
+            level = self._process_level(level, seen_targets, previous, outcome, origin, confined)
         return outcome
 
     def _process_provided(
@@ -175,11 +179,18 @@ class SourceProcessor:
         previous: Mapping[str, FileState],
         outcome: SourceOutcome,
         origin: str,
+        confined: Confinement | None,
     ) -> list[_Pending]:
         next_level: list[_Pending] = []
         to_read: list[tuple[_Pending, FileRef]] = []
         for pending in level:
             key = f"{pending.type}:{pending.target}"
+            refusal = confined.refusal(pending.type, pending.target) if confined else None
+            if refusal is not None:
+                outcome.add_child_error(
+                    pending.location_ref, f"Not read: {refusal}", "NotAllowedError"
+                )
+                continue
             if key in seen_targets:
                 outcome.add_child_error(
                     pending.location_ref,

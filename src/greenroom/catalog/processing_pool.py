@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx
 
+from greenroom.catalog.confinement import Confinement
 from greenroom.catalog.outcome import FileState, SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec
 from greenroom.catalog.sources.base import LocationReader
@@ -56,6 +57,9 @@ def build_processor(settings: Settings) -> SourceProcessor:
         LocationReaders([*extra, *defaults]),
         max_depth=catalog.max_location_depth,
         entity_readers=entity_readers,
+        confinement=Confinement.of(
+            catalog.registration_file_roots, catalog.registration_allowed_hosts
+        ),
     )
 
 

@@ -5,15 +5,13 @@ Services never commit: the request (or the batch) owns the transaction.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.orm import Session
 
+from greenroom.catalog.confinement import Confinement
 from greenroom.catalog.filters import (
     EntityFilter,
     EntityQuery,
@@ -359,30 +357,11 @@ class LocationService:
         """Refuse targets that would make the server read its own files or internal URLs."""
         if location_type not in {"file", "url"}:
             raise InputError(f"Unknown location type {location_type!r}: use file or url")
-        if any(ord(char) < 32 for char in target):
-            raise InputError("The location target contains control characters")
-        parsed = urlsplit(target)
-        is_local = location_type == "file" or parsed.scheme == "file" or target.startswith("/")
-        if is_local:
-            path = Path(unquote(parsed.path) if parsed.scheme == "file" else target)
-            resolved = path.resolve()
-            roots = [root.resolve() for root in self.settings.registration_file_roots]
-            if not any(resolved == root or root in resolved.parents for root in roots):
-                raise NotAllowedError(
-                    f"{target} is not under a folder that allows registration "
-                    "(catalog.registration_file_roots)"
-                )
-            return
-        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-            raise InputError(f"{target} is not an http(s) or file URL")
-        host = parsed.hostname.lower()
-        if not any(
-            fnmatch.fnmatch(host, pattern.lower())
-            for pattern in self.settings.registration_allowed_hosts
-        ):
-            raise NotAllowedError(
-                f"Host {host} is not allowed for registration (catalog.registration_allowed_hosts)"
-            )
+        refusal = Confinement.of(
+            self.settings.registration_file_roots, self.settings.registration_allowed_hosts
+        ).refusal(location_type, target)
+        if refusal is not None:
+            raise NotAllowedError(refusal[0].upper() + refusal[1:])
 
 
 def location_dict(row: LocationRow) -> dict[str, str]:

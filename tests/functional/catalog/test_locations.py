@@ -145,3 +145,44 @@ def test_validate_entity_answers_200_or_the_problems(make_portal: PortalFactory)
         "/api/catalog/validate-entity", json={"entity": [1, 2], "location": "url:https://x/y.yaml"}
     )
     assert not_an_object.status_code == 400
+
+
+def test_a_registered_location_cannot_lead_outside_the_allowed_roots(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    outside = write(
+        tmp_path.parent / f"{tmp_path.name}-outside" / "c.yaml",
+        (
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: secret}\n"
+            "spec: {type: service, lifecycle: production, owner: team-a}\n"
+        ),
+    )
+    root = write(
+        tmp_path / "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: sneaky}\n"
+        f"spec: {{targets: [{outside}, ../{outside.parent.name}/c.yaml]}}\n",
+    )
+    portal = make_portal()
+    dry = portal.client.post(
+        "/api/catalog/locations",
+        params={"dryRun": "true"},
+        json={"type": "file", "target": str(root)},
+    )
+    assert "secret" not in {e["metadata"]["name"] for e in dry.json()["entities"]}
+    assert any("Not read" in message for message in dry.json()["errors"])
+
+    created = portal.client.post(
+        "/api/catalog/locations", json={"type": "file", "target": str(root)}
+    )
+    assert created.status_code == 201
+    portal.process()
+    assert portal.names(filter="kind=component") == []
+    sneaky = portal.entity("location", "sneaky")
+    messages = [item["message"] for item in sneaky["status"]["items"]]
+    assert len(messages) == 2
+    assert all("registration_file_roots" in message for message in messages)
+
+    # The same file configured by an operator is trusted.
+    trusted = make_portal([{"type": "file", "target": str(root)}])
+    trusted.process()
+    assert trusted.names(filter="kind=component") == ["secret"]
