@@ -16,7 +16,7 @@ from rich.tree import Tree
 from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.filters import FullTextFilter, SortField
 from greenroom.catalog.processing import SourceSpec
-from greenroom.catalog.providers import registered_source_key
+from greenroom.catalog.providers import IMPORTED_PROVIDER, registered_source_key
 from greenroom.catalog.repository import LocationRepository, SourceRepository, now_utc
 from greenroom.catalog.service import CatalogService, canonical_ref
 from greenroom.catalog.sources.base import LocationReadError
@@ -106,9 +106,10 @@ def import_command(target: str, location_type: str | None) -> None:
     with runtime.database.transaction() as session:
         locations = LocationRepository(session)
         row = locations.find(location_type, target) or locations.add(
-            location_type, target, now_utc()
+            location_type, target, now_utc(), trusted=True
         )
-        spec = SourceSpec(registered_source_key(row.id), "registered", location_type, target)
+        provider = IMPORTED_PROVIDER if row.trusted else "registered"
+        spec = SourceSpec(registered_source_key(row.id), provider, location_type, target)
         SourceRepository(session).sync_one(spec, now_utc())
     with console.status(f"Reading {location_type}:{target}"):
         stats = engine.process_source(spec)

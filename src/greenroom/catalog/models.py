@@ -122,6 +122,9 @@ class LocationRow(Base):
     type: Mapped[str] = mapped_column(String(63))
     target: Mapped[str] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Registered by an operator on the server (`greenroom catalog import`), not through
+    the API: not confined to the registration roots and hosts (see confinement.py)."""
 
     __table_args__ = (UniqueConstraint("type", "target"),)
 

@@ -58,9 +58,18 @@ class RegisteredLocationsProvider:
 
     def sources(self, session: Session) -> list[SourceSpec]:
         return [
-            SourceSpec(registered_source_key(row.id), self.name, row.type, row.target)
+            SourceSpec(
+                registered_source_key(row.id),
+                IMPORTED_PROVIDER if row.trusted else self.name,
+                row.type,
+                row.target,
+            )
             for row in LocationRepository(session).list()
         ]
+
+
+IMPORTED_PROVIDER = "imported"
+"""Provider name of locations an operator imported with the CLI (trusted, not confined)."""
 
 
 def registered_source_key(location_id: str) -> str:

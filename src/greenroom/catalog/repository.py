@@ -554,8 +554,12 @@ class LocationRepository:
             )
         )
 
-    def add(self, location_type: str, target: str, now: datetime) -> LocationRow:
-        row = LocationRow(id=str(uuid.uuid4()), type=location_type, target=target, created_at=now)
+    def add(
+        self, location_type: str, target: str, now: datetime, *, trusted: bool = False
+    ) -> LocationRow:
+        row = LocationRow(
+            id=str(uuid.uuid4()), type=location_type, target=target, created_at=now, trusted=trusted
+        )
         self.session.add(row)
         self.session.flush()
         return row

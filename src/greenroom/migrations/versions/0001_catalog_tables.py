@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:42:18.953206
+Create Date: 2026-11-23 05:46:21.437000
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=63), nullable=False),
         sa.Column("target", sa.String(length=2048), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("trusted", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_locations")),
         sa.UniqueConstraint("type", "target", name=op.f("uq_catalog_locations_type_target")),
     )
