@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -11,6 +11,12 @@ from greenroom.db.migrate import is_current
 from greenroom.ops.metrics import REGISTRY
 
 router = APIRouter(tags=["operations"])
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    # Until the web UI lands, the front door is the browsable API reference.
+    return RedirectResponse("/api/docs", status_code=307)
 
 
 @router.get("/healthz", summary="The process is alive")
