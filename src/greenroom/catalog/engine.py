@@ -83,6 +83,7 @@ class CatalogEngine:
     providers: list[EntityProvider]
     processing: Processing
     wake_event: threading.Event = field(default_factory=threading.Event)
+    new_pass_requested: threading.Event = field(default_factory=threading.Event)
     current: PassStats | None = None
     last_pass: PassStats | None = None
     next_sync: float = 0.0
@@ -129,21 +130,29 @@ class CatalogEngine:
 
     def process_due(self, limit: int = CLAIM_BATCH) -> int:
         """Process up to `limit` due sources; returns how many were processed."""
+        if self.new_pass_requested.is_set():
+            # Everything was rescheduled: what ran before belongs to the previous pass.
+            self.new_pass_requested.clear()
+            self._finish_pass()
         with self.runtime.database.transaction() as session:
             due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
         if not due:
-            if self.current is not None:
-                self.current.finished = time.time()
-                self.last_pass, self.current = self.current, None
-                if self.last_pass.written >= STATISTICS_AFTER_WRITES:
-                    with self.runtime.database.transaction() as session:
-                        SourceRepository(session).refresh_statistics()
-                log.info("catalog pass finished: %s", self.last_pass.as_dict())
+            self._finish_pass()
             return 0
         if self.current is None:
             self.current = PassStats(started=time.time())
         self.process_sources(due)
         return len(due)
+
+    def _finish_pass(self) -> None:
+        if self.current is None:
+            return
+        self.current.finished = time.time()
+        self.last_pass, self.current = self.current, None
+        if self.last_pass.written >= STATISTICS_AFTER_WRITES:
+            with self.runtime.database.transaction() as session:
+                SourceRepository(session).refresh_statistics()
+        log.info("catalog pass finished: %s", self.last_pass.as_dict())
 
     def process_source(self, spec: SourceSpec) -> WriteStats | None:
         """Process one source now (the CLI's import); returns what was written."""
@@ -218,7 +227,9 @@ class CatalogEngine:
         self.wake_event.set()
 
     def request_sync(self) -> None:
+        """Every source was rescheduled: sync providers and start a new pass."""
         self.next_sync = 0.0
+        self.new_pass_requested.set()
         self.wake()
 
     def run(self, stop: threading.Event) -> None:
