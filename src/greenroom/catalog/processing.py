@@ -30,7 +30,7 @@ from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome,
 from greenroom.catalog.sources.base import FileRef, LocationReadError
 from greenroom.catalog.sources.documents import ParsedDocument, field_line, parse_documents
 from greenroom.catalog.sources.placeholders import resolve_placeholders
-from greenroom.catalog.sources.readers import LocationReaders
+from greenroom.catalog.sources.readers import LocationReaders, read_all
 from greenroom.catalog.sources.resolve import resolve_target, view_urls
 
 ANNOTATION_LOCATION = "backstage.io/managed-by-location"
@@ -278,15 +278,7 @@ class SourceProcessor:
                 continue
             by_reader.setdefault(id(reader), (reader, []))[1].append(file)
         for reader, group in by_reader.values():
-            batch = getattr(reader, "read_files", None)
-            if batch is not None:
-                results.update(batch(group))
-                continue
-            for file in group:
-                try:
-                    results[file] = reader.read_file(file)
-                except LocationReadError as exc:
-                    results[file] = exc
+            results.update(read_all(reader, group))
         return [results[file] for file in files]
 
     def _process_file(

@@ -11,7 +11,6 @@ changed by any write.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from greenroom.catalog.sources.base import FileRef, LocationReadError
 from greenroom.catalog.sources.globs import (
@@ -71,15 +70,6 @@ class FileReader:
                 ref.location, f"the file is larger than the limit of {self._max_bytes} bytes"
             )
         return data
-
-    def read_files(self, refs: Sequence[FileRef]) -> dict[FileRef, bytes | LocationReadError]:
-        results: dict[FileRef, bytes | LocationReadError] = {}
-        for ref in refs:
-            try:
-                results[ref] = self.read_file(ref)
-            except LocationReadError as exc:
-                results[ref] = exc
-        return results
 
 
 def _ref(path: str) -> FileRef:

@@ -10,7 +10,6 @@ not only each network wait, so a server that trickles bytes cannot hold a worker
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import httpx
@@ -56,15 +55,6 @@ class HttpReader:
             raise LocationReadError(location, "too many redirects") from None
         except httpx.HTTPError as exc:
             raise LocationReadError(location, f"could not fetch: {redact(str(exc))}") from None
-
-    def read_files(self, refs: Sequence[FileRef]) -> dict[FileRef, bytes | LocationReadError]:
-        results: dict[FileRef, bytes | LocationReadError] = {}
-        for ref in refs:
-            try:
-                results[ref] = self.read_file(ref)
-            except LocationReadError as exc:
-                results[ref] = exc
-        return results
 
     def _body(self, response: httpx.Response, location: str, deadline: float) -> bytes:
         too_large = f"the file is larger than the limit of {self._max_bytes} bytes"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from greenroom.catalog.sources import FileReader, FileRef, LocationReadError
+from greenroom.catalog.sources.readers import read_all
 
 from .conftest import write_files
 
@@ -120,7 +121,7 @@ def test_a_file_over_the_limit_is_refused_naming_file_and_limit(
         f"file:{tmp_path}/big.yaml: the file is larger than the limit of 1000 bytes"
     )
     assert reader.read_file(exact) == b"x" * 1000
-    results = reader.read_files([big, exact])
+    results = read_all(reader, [big, exact])
     assert isinstance(results[big], LocationReadError)
     assert results[exact] == b"x" * 1000
 
