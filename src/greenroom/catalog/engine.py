@@ -23,6 +23,7 @@ from greenroom.catalog.repository import (
     SourceRepository,
     WriteStats,
     now_utc,
+    refresh_planner_statistics,
 )
 from greenroom.ops.metrics import (
     CATALOG_ENTITIES_WRITTEN,
@@ -150,9 +151,11 @@ class CatalogEngine:
         self.current.finished = time.time()
         self.last_pass, self.current = self.current, None
         if self.last_pass.written >= STATISTICS_AFTER_WRITES:
-            with self.runtime.database.transaction() as session:
-                SourceRepository(session).refresh_statistics()
+            self._refresh_statistics()
         log.info("catalog pass finished: %s", self.last_pass.as_dict())
+
+    def _refresh_statistics(self) -> None:
+        refresh_planner_statistics(self.runtime.database.engine)
 
     def process_source(self, spec: SourceSpec) -> WriteStats | None:
         """Process one source now (the CLI's import); returns what was written."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Table, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, Select, Table, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
@@ -493,17 +493,6 @@ class SourceRepository:
             or 0
         )
 
-    def refresh_statistics(self) -> None:
-        """Let the query planner see the catalog's new shape after a large write."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            # A bounded sample keeps this to about a second on a 100,000-entity catalog.
-            self.session.execute(text("PRAGMA analysis_limit=2000"))
-            self.session.execute(text("ANALYZE"))
-        else:
-            self.session.execute(
-                text("ANALYZE catalog_entities, catalog_search, catalog_relations")
-            )
-
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(SourceRow)) or 0)
 
@@ -533,6 +522,23 @@ def delete_entity(session: Session, uid: str) -> str | None:
         )
     )
     return str(row[0])
+
+
+def refresh_planner_statistics(engine: Engine) -> None:
+    """Let the query planner see the catalog's new shape after a large write."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # A bounded sample keeps this to about a second at 100,000 entities.
+            connection.execute(text("PRAGMA analysis_limit=2000"))
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+            return
+        # PostgreSQL: VACUUM also marks new pages all-visible, which index-only scans
+        # (counts, pages) need; it cannot run inside a transaction block.
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.execute(
+            text("VACUUM (ANALYZE) catalog_entities, catalog_search, catalog_relations")
+        )
 
 
 class LocationRepository:
