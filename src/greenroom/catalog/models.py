@@ -73,23 +73,23 @@ class EntityRow(Base):
 
 
 class RelationRow(Base):
-    """A relation, forward or reverse, remembered with the entity whose processing emitted it."""
+    """A relation as its entity emits it: `source_ref` is always that entity.
+
+    Only forward relations are stored; the reverse ones (ownerOf for ownedBy,
+    hasMember for memberOf, ...) are read from the same rows the other way
+    round. That halves the rows and indexes ingestion writes, and deleting an
+    entity's relations is a delete by its own ref.
+    """
 
     __tablename__ = "catalog_relations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    originating_uid: Mapped[str] = mapped_column(
-        String(36), ForeignKey("catalog_entities.uid", ondelete="CASCADE"), index=True
-    )
-    source_ref: Mapped[str] = mapped_column(String(REF_LENGTH))
+    source_ref: Mapped[str] = mapped_column(String(REF_LENGTH), primary_key=True)
+    type_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    target_ref: Mapped[str] = mapped_column(String(REF_LENGTH), primary_key=True)
     type: Mapped[str] = mapped_column(String(63))
-    type_key: Mapped[str] = mapped_column(String(63))
-    target_ref: Mapped[str] = mapped_column(String(REF_LENGTH))
+    """The relation type as written (`ownedBy`); `type_key` is its lowercase form."""
 
-    __table_args__ = (
-        Index("ix_catalog_relations_source", "source_ref", "type"),
-        Index("ix_catalog_relations_filter", "type_key", "target_ref", "source_ref"),
-    )
+    __table_args__ = (Index("ix_catalog_relations_target", "target_ref", "type_key", "source_ref"),)
 
 
 class SearchRow(Base):

@@ -35,6 +35,7 @@ from greenroom.catalog.filters import (
     FullTextFilter,
     SortField,
 )
+from greenroom.catalog.model import RELATION_PAIRS
 from greenroom.catalog.models import EntityRow, RelationRow, SearchRow
 
 e = cast(Table, EntityRow.__table__)
@@ -54,6 +55,14 @@ _COLUMN_KEYS = {
     "relations.ownedby": e.c.owner_ref,  # spec.owner is the only source of ownedBy
 }
 _ALWAYS_PRESENT = frozenset({"kind", "metadata.namespace", "metadata.name", "metadata.uid"})
+
+# Only forward relations are stored (models.RelationRow); these turn a stored type
+# into the one its target sees: ownedBy <-> ownerOf, memberOf <-> hasMember, ...
+REVERSE_RELATIONS: dict[str, str] = {
+    **{first.lower(): second for first, second in RELATION_PAIRS},
+    **{second.lower(): first for first, second in RELATION_PAIRS},
+}
+REVERSE_RELATION_KEYS = {key: value.lower() for key, value in REVERSE_RELATIONS.items()}
 ORPHAN_ANNOTATION = "backstage.io/orphan"
 _HIGH = "\U0010ffff"
 
@@ -136,16 +145,27 @@ class CatalogQueryRepository:
                 return true() if key in _ALWAYS_PRESENT else column.is_not(None)
             return column.in_(usable)
         if key.startswith("relations."):
-            relation = r.c.type_key == key.removeprefix("relations.")
-            if usable is not None:
-                relation = and_(relation, r.c.target_ref.in_(usable))
-            return e.c.entity_ref.in_(select(r.c.source_ref).where(relation))
+            return self._relation_condition(key.removeprefix("relations."), usable)
         match = s.c.key == key
         if usable is not None:
             match = and_(match, s.c.value.in_(usable))
             if kinds:  # narrows the index range to the kinds asked for
                 match = and_(match, s.c.kind.in_(kinds))
         return e.c.uid.in_(select(s.c.entity_uid).where(match))
+
+    def _relation_condition(self, type_key: str, targets: list[str] | None) -> ColumnElement[bool]:
+        """The entity has relation `type_key` (to one of `targets`), stored either way round."""
+        forward = r.c.type_key == type_key
+        if targets is not None:
+            forward = and_(forward, r.c.target_ref.in_(targets))
+        condition = e.c.entity_ref.in_(select(r.c.source_ref).where(forward))
+        reverse_key = REVERSE_RELATION_KEYS.get(type_key)
+        if reverse_key is None:
+            return condition
+        backward = r.c.type_key == reverse_key
+        if targets is not None:
+            backward = and_(backward, r.c.source_ref.in_(targets))
+        return or_(condition, e.c.entity_ref.in_(select(r.c.target_ref).where(backward)))
 
     def full_text_condition(self, full_text: FullTextFilter) -> ColumnElement[bool]:
         term = full_text.term.strip().lower()
@@ -268,16 +288,23 @@ class CatalogQueryRepository:
         return StoredEntity(*row) if row else None
 
     def relations_of(self, refs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-        """(type, targetRef) pairs per source ref, deduplicated and sorted."""
+        """(type, targetRef) pairs per ref, both emitted and reversed, deduplicated and sorted."""
         result: dict[str, set[tuple[str, str]]] = {ref: set() for ref in refs}
         unique = list(result)
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
-            rows = self.session.execute(
-                select(r.c.source_ref, r.c.type, r.c.target_ref).where(r.c.source_ref.in_(chunk))
+            emitted = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
+                r.c.source_ref.in_(chunk)
             )
-            for source, relation_type, target in rows:
+            for source, relation_type, target in self.session.execute(emitted):
                 result[source].add((relation_type, target))
+            pointing_here = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
+                r.c.target_ref.in_(chunk)
+            )
+            for source, relation_type, target in self.session.execute(pointing_here):
+                reverse = REVERSE_RELATIONS.get(relation_type.lower())
+                if reverse is not None and target in result:
+                    result[target].add((reverse, source))
         return {ref: sorted(pairs) for ref, pairs in result.items()}
 
     def parent_of(self, ref: str) -> str | None:
@@ -296,15 +323,7 @@ class CatalogQueryRepository:
         condition = self.condition(entity_filter)
         filtered = bool(entity_filter.sets)
         if key.startswith("relations.") and key not in _COLUMN_KEYS:
-            statement = select(r.c.target_ref, func.count(func.distinct(r.c.source_ref))).where(
-                r.c.type_key == key.removeprefix("relations.")
-            )
-            if filtered:
-                statement = statement.where(
-                    r.c.source_ref.in_(select(e.c.entity_ref).where(condition))
-                )
-            statement = statement.group_by(r.c.target_ref)
-            return [(str(value), int(n)) for value, n in self.session.execute(statement)]
+            return self._relation_facet(key.removeprefix("relations."), condition, filtered)
         if key in _COLUMN_KEYS and key != "metadata.uid":
             column = _COLUMN_KEYS[key]
             grouped = (
@@ -327,6 +346,29 @@ class CatalogQueryRepository:
             # Refs and namespaces are lowercase by definition: nothing to look up.
             return [(str(value), int(n)) for value, n in self.session.execute(grouped)]
         return self._with_original_case(key, grouped.subquery())
+
+    def _relation_facet(
+        self, type_key: str, condition: ColumnElement[bool], filtered: bool
+    ) -> list[tuple[str, int]]:
+        """Targets of relation `type_key` among the filtered entities, read both ways round."""
+        emitted = select(r.c.source_ref.label("entity"), r.c.target_ref.label("value")).where(
+            r.c.type_key == type_key
+        )
+        reverse_key = REVERSE_RELATION_KEYS.get(type_key)
+        edges = (
+            emitted.union(
+                select(r.c.target_ref.label("entity"), r.c.source_ref.label("value")).where(
+                    r.c.type_key == reverse_key
+                )
+            ).subquery()
+            if reverse_key is not None
+            else emitted.subquery()
+        )
+        statement = select(edges.c.value, func.count(func.distinct(edges.c.entity)))
+        if filtered:
+            statement = statement.where(edges.c.entity.in_(select(e.c.entity_ref).where(condition)))
+        statement = statement.group_by(edges.c.value)
+        return [(str(value), int(n)) for value, n in self.session.execute(statement)]
 
     def _with_original_case(self, key: str, grouped: Subquery) -> list[tuple[str, int]]:
         """Facets show values as written; rows are grouped by their lowercased form.

@@ -33,7 +33,7 @@ from greenroom.db.bulk import bulk_insert, time_ordered_uid
 CHUNK = 500
 T = TypeVar("T")
 
-RELATION_COLUMNS = ("originating_uid", "source_ref", "type", "type_key", "target_ref")
+RELATION_COLUMNS = ("source_ref", "type_key", "target_ref", "type")
 SEARCH_COLUMNS = ("entity_uid", "key", "value", "original_value", "kind")
 
 entities_table = cast(Table, EntityRow.__table__)
@@ -153,13 +153,15 @@ class CatalogWriteRepository:
             )
         self._write_location_errors(outcome, existing, inserts, updates)
         gone = [
-            row for ref, row in existing.items() if ref not in kept and not outcome.keep_existing
+            (ref, row)
+            for ref, row in existing.items()
+            if ref not in kept and not outcome.keep_existing
         ]
         if orphan_strategy == "delete":
-            self._delete_uids([row.uid for row in gone])
+            self.delete_entities([(row.uid, ref) for ref, row in gone])
             stats.deleted = len(gone)
         else:
-            fresh = [row.uid for row in gone if not row.orphan]
+            fresh = [row.uid for _, row in gone if not row.orphan]
             for chunk in chunks(fresh):
                 self.session.execute(
                     update(entities_table)
@@ -252,27 +254,22 @@ class CatalogWriteRepository:
                 update(entities_table).where(entities_table.c.uid == uid).values(**row)
             )
         uids = [uid for uid, _ in updates]
+        # An entity taken over from another source keeps its ref: its rows go too.
+        self._delete_relations([entity.ref for _, entity in updates])
         for chunk in chunks(uids):
-            self.session.execute(
-                delete(relations_table).where(relations_table.c.originating_uid.in_(chunk))
-            )
             self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
         self._write_derived(updates)
 
     def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
-        relation_rows: list[tuple[str, str, str, str, str]] = []
+        relation_rows: set[tuple[str, str, str, str]] = set()
         search_rows: list[tuple[str, str, str | None, str | None, str]] = []
         for uid, entity in entities:
             for relation in entity.relations:
-                relation_rows.append(
-                    (
-                        uid,
-                        str(relation.source),
-                        relation.type,
-                        relation.type.lower(),
-                        str(relation.target),
+                source = str(relation.source)
+                if source == entity.ref:  # reverse relations are read, not stored
+                    relation_rows.add(
+                        (source, relation.type.lower(), str(relation.target), relation.type)
                     )
-                )
             assert entity.body is not None
             pairs = entity.search if entity.search is not None else flatten_entity(entity.body)
             # Facets only group indexable values; a long text is not one.
@@ -280,7 +277,7 @@ class CatalogWriteRepository:
                 (uid, key, value, original if value is not None else None, entity.kind)
                 for key, value, original in pairs
             )
-        bulk_insert(self.session, relations_table, RELATION_COLUMNS, relation_rows)
+        bulk_insert(self.session, relations_table, RELATION_COLUMNS, sorted(relation_rows))
         bulk_insert(self.session, search_table, SEARCH_COLUMNS, search_rows)
 
     def _write_location_errors(
@@ -322,15 +319,18 @@ class CatalogWriteRepository:
             found.update({row[0]: row[1] for row in rows})
         return found
 
-    def _delete_uids(self, uids: Sequence[str]) -> None:
-        # Relations and search rows go with them (ON DELETE CASCADE; SQLite has
-        # foreign keys switched on per connection in db/engine.py).
-        for chunk in chunks(list(uids)):
-            self.session.execute(
-                delete(relations_table).where(relations_table.c.originating_uid.in_(chunk))
-            )
+    def delete_entities(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Delete entities given as (uid, ref), with their relations and search rows."""
+        self._delete_relations([ref for _, ref in rows])
+        for chunk in chunks([uid for uid, _ in rows]):
             self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
             self.session.execute(delete(entities_table).where(entities_table.c.uid.in_(chunk)))
+
+    def _delete_relations(self, refs: Sequence[str]) -> None:
+        for chunk in chunks(list(refs)):
+            self.session.execute(
+                delete(relations_table).where(relations_table.c.source_ref.in_(chunk))
+            )
 
     def _write_files(self, outcome: SourceOutcome) -> None:
         keep = set(outcome.files) | outcome.kept_file_locations
@@ -419,9 +419,15 @@ class SourceRepository:
 
     def remove(self, key: str, *, orphan_strategy: str) -> int:
         """Forget a source; its entities are deleted or become orphans."""
-        uids = list(self.session.scalars(select(EntityRow.uid).where(EntityRow.source_key == key)))
+        rows = [
+            (str(uid), str(ref))
+            for uid, ref in self.session.execute(
+                select(EntityRow.uid, EntityRow.entity_ref).where(EntityRow.source_key == key)
+            )
+        ]
+        uids = [uid for uid, _ in rows]
         if orphan_strategy == "delete":
-            CatalogWriteRepository(self.session)._delete_uids(uids)
+            CatalogWriteRepository(self.session).delete_entities(rows)
         else:
             for chunk in chunks(uids):
                 self.session.execute(
@@ -508,13 +514,13 @@ def delete_entity(session: Session, uid: str) -> str | None:
     Returns the entity's source key, or None when no such entity exists.
     """
     row = session.execute(
-        select(entities_table.c.source_key, entities_table.c.location_key).where(
-            entities_table.c.uid == uid
-        )
+        select(
+            entities_table.c.source_key, entities_table.c.location_key, entities_table.c.entity_ref
+        ).where(entities_table.c.uid == uid)
     ).first()
     if row is None:
         return None
-    CatalogWriteRepository(session)._delete_uids([uid])
+    CatalogWriteRepository(session).delete_entities([(uid, str(row[2]))])
     # Forget the file's version so the next pass re-reads it instead of skipping it.
     session.execute(
         delete(SourceFileRow).where(

@@ -177,3 +177,21 @@ def test_deprecated_list_and_bad_parameters(portal: Portal) -> None:
     )
     bad_order = portal.client.get("/api/catalog/entities/by-query", params={"orderField": "a,up"})
     assert bad_order.status_code == 400
+
+
+def test_reverse_relations_filter_and_facet_like_stored_ones(portal: Portal) -> None:
+    # Only `memberOf` is written (by the user); the group's `hasMember` is read from it.
+    response = portal.client.get(
+        "/api/catalog/entity-facets",
+        params={
+            "facet": ["relations.hasMember", "relations.apiConsumedBy"],
+            "filter": "kind=group",
+        },
+    )
+    facets = response.json()["facets"]
+    assert facets["relations.hasMember"] == [{"value": "user:default/ada", "count": 1}]
+    assert facets["relations.apiConsumedBy"] == []
+    assert portal.names(
+        filter="kind=api,relations.apiConsumedBy=component:default/checkout-web"
+    ) == ["ledger-api"]
+    assert portal.names(filter="kind=group,relations.hasMember") == ["team-a"]

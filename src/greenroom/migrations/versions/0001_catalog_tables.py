@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:46:21.437000
+Create Date: 2026-11-23 05:58:28.631818
 """
 
 from __future__ import annotations
@@ -75,6 +75,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("type", "target", name=op.f("uq_catalog_locations_type_target")),
     )
     op.create_table(
+        "catalog_relations",
+        sa.Column("source_ref", sa.String(length=512), nullable=False),
+        sa.Column("type_key", sa.String(length=63), nullable=False),
+        sa.Column("target_ref", sa.String(length=512), nullable=False),
+        sa.Column("type", sa.String(length=63), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "source_ref", "type_key", "target_ref", name=op.f("pk_catalog_relations")
+        ),
+    )
+    with op.batch_alter_table("catalog_relations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_catalog_relations_target", ["target_ref", "type_key", "source_ref"], unique=False
+        )
+
+    op.create_table(
         "catalog_sources",
         sa.Column("key", sa.String(length=1024), nullable=False),
         sa.Column("provider", sa.String(length=255), nullable=False),
@@ -93,31 +108,6 @@ def upgrade() -> None:
             batch_op.f("ix_catalog_sources_next_refresh_at"), ["next_refresh_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_catalog_sources_provider"), ["provider"], unique=False)
-
-    op.create_table(
-        "catalog_relations",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("originating_uid", sa.String(length=36), nullable=False),
-        sa.Column("source_ref", sa.String(length=512), nullable=False),
-        sa.Column("type", sa.String(length=63), nullable=False),
-        sa.Column("type_key", sa.String(length=63), nullable=False),
-        sa.Column("target_ref", sa.String(length=512), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["originating_uid"],
-            ["catalog_entities.uid"],
-            name=op.f("fk_catalog_relations_originating_uid_catalog_entities"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_relations")),
-    )
-    with op.batch_alter_table("catalog_relations", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_catalog_relations_filter", ["type_key", "target_ref", "source_ref"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_catalog_relations_originating_uid"), ["originating_uid"], unique=False
-        )
-        batch_op.create_index("ix_catalog_relations_source", ["source_ref", "type"], unique=False)
 
     op.create_table(
         "catalog_search",
@@ -167,17 +157,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_catalog_search_entity")
 
     op.drop_table("catalog_search")
-    with op.batch_alter_table("catalog_relations", schema=None) as batch_op:
-        batch_op.drop_index("ix_catalog_relations_source")
-        batch_op.drop_index(batch_op.f("ix_catalog_relations_originating_uid"))
-        batch_op.drop_index("ix_catalog_relations_filter")
-
-    op.drop_table("catalog_relations")
     with op.batch_alter_table("catalog_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_sources_provider"))
         batch_op.drop_index(batch_op.f("ix_catalog_sources_next_refresh_at"))
 
     op.drop_table("catalog_sources")
+    with op.batch_alter_table("catalog_relations", schema=None) as batch_op:
+        batch_op.drop_index("ix_catalog_relations_target")
+
+    op.drop_table("catalog_relations")
     op.drop_table("catalog_locations")
     with op.batch_alter_table("catalog_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_entities_source_key"))
