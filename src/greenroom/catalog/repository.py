@@ -36,6 +36,9 @@ T = TypeVar("T")
 RELATION_COLUMNS = ("source_ref", "type_key", "target_ref", "type")
 SEARCH_COLUMNS = ("entity_uid", "key", "value", "original_value", "kind")
 
+COLUMN_ONLY_KEYS = frozenset({"metadata.name", "metadata.namespace"})
+"""Keys every query answers from catalog_entities' own columns: no search rows for them."""
+
 entities_table = cast(Table, EntityRow.__table__)
 relations_table = cast(Table, RelationRow.__table__)
 search_table = cast(Table, SearchRow.__table__)
@@ -77,6 +80,17 @@ class _Existing:
     errors: str | None
     orphan: bool
     source_key: str
+
+
+def _written_form(value: str | None, original: str | None) -> str | None:
+    """The original text when it differs from the indexed value (case), else None.
+
+    Facets show what authors wrote; storing it only when it differs keeps the
+    table small. Long values are not indexed, so they have no facet either.
+    """
+    if value is None or original == value:
+        return None
+    return original
 
 
 def _existing_select() -> Select[Any]:
@@ -272,10 +286,10 @@ class CatalogWriteRepository:
                     )
             assert entity.body is not None
             pairs = entity.search if entity.search is not None else flatten_entity(entity.body)
-            # Facets only group indexable values; a long text is not one.
             search_rows.extend(
-                (uid, key, value, original if value is not None else None, entity.kind)
+                (uid, key, value, _written_form(value, original), entity.kind)
                 for key, value, original in pairs
+                if key not in COLUMN_ONLY_KEYS
             )
         bulk_insert(self.session, relations_table, RELATION_COLUMNS, sorted(relation_rows))
         bulk_insert(self.session, search_table, SEARCH_COLUMNS, search_rows)
