@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from greenroom.catalog.outcome import SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec
-from greenroom.catalog.processing_pool import Processing, build_processing
+from greenroom.catalog.processing_pool import Processing, Result, build_processing
 from greenroom.catalog.providers import EntityProvider, builtin_providers
 from greenroom.catalog.repository import (
     CatalogWriteRepository,
@@ -129,21 +130,41 @@ class CatalogEngine:
         interval = catalog.processing_interval_seconds
         self.next_sync = time.monotonic() + (interval if interval > 0 else 30.0)
 
-    def process_due(self, limit: int = CLAIM_BATCH) -> int:
-        """Process up to `limit` due sources; returns how many were processed."""
+    def process_due(self, limit: int = CLAIM_BATCH, *, max_batches: int = 20) -> int:
+        """Process due sources, up to `max_batches` batches of `limit`; returns how many.
+
+        The next batch is claimed and handed to the worker processes before the
+        current one is written, so reading and parsing overlap with writing.
+        """
         if self.new_pass_requested.is_set():
             # Everything was rescheduled: what ran before belongs to the previous pass.
             self.new_pass_requested.clear()
             self._finish_pass()
-        with self.runtime.database.transaction() as session:
-            due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
-        if not due:
+        batch = self._start_batch(limit)
+        if batch is None:
             self._finish_pass()
             return 0
         if self.current is None:
             self.current = PassStats(started=time.time())
-        self.process_sources(due)
-        return len(due)
+        processed = 0
+        for remaining in range(max_batches - 1, -1, -1):
+            following = self._start_batch(limit) if remaining else None
+            self._write_batch(*batch)
+            processed += len(batch[0])
+            if following is None:
+                break
+            batch = following
+        return processed
+
+    def _start_batch(self, limit: int) -> tuple[list[SourceSpec], Iterator[Result]] | None:
+        """Claim due sources and start processing them; None when nothing is due."""
+        with self.runtime.database.transaction() as session:
+            due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
+            if not due:
+                return None
+            previous = CatalogWriteRepository(session).file_states_of([s.key for s in due])
+        jobs = [(spec, previous[spec.key]) for spec in due]
+        return due, self.processing.run(jobs)
 
     def _finish_pass(self) -> None:
         if self.current is None:
@@ -162,18 +183,23 @@ class CatalogEngine:
         return self.process_sources([spec])[spec.key]
 
     def process_sources(self, specs: list[SourceSpec]) -> dict[str, WriteStats | None]:
-        """Read and process each source, then write them all in one transaction.
+        """Process the given sources now (the CLI's import), whether due or not."""
+        with self.runtime.database.transaction() as session:
+            previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
+        jobs = [(spec, previous[spec.key]) for spec in specs]
+        return self._write_batch(specs, self.processing.run(jobs))
+
+    def _write_batch(
+        self, specs: list[SourceSpec], outcomes: Iterator[Result]
+    ) -> dict[str, WriteStats | None]:
+        """Write a batch's outcomes, as they arrive, in one transaction.
 
         One transaction per batch instead of per source keeps commits (and on
         SQLite, WAL checkpoints) rare; a savepoint per source means a failure
         writing one source loses nothing of the others.
         """
         settings = self.runtime.settings.catalog
-        with self.runtime.database.transaction() as session:
-            previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
-        processed = zip(
-            specs, self.processing.run([(spec, previous[spec.key]) for spec in specs]), strict=True
-        )
+        processed = zip(specs, outcomes, strict=True)
         results: dict[str, WriteStats | None] = {}
         interval = settings.processing_interval_seconds
         next_at = now_utc() + (
