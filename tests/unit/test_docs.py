@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -67,3 +70,16 @@ def test_every_builtin_command_is_documented(command: str) -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
     text += (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert command in text
+
+
+def test_the_documentation_site_builds_without_warnings(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "user" / "catalog" / "index.html").is_file()
