@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from greenroom.catalog import schemas
 from greenroom.catalog.engine import catalog_engine
+from greenroom.catalog.facet_cache import FacetCache
 from greenroom.catalog.filters import (
     FullTextFilter,
     parse_fields,
@@ -150,6 +151,7 @@ def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
     with runtime.database.transaction() as session:
         source_key = CatalogService(session).delete_by_uid(uid)
     if source_key:
+        catalog_engine(runtime).entities_changed()
         catalog_engine(runtime).wake()
     return Response(status_code=204)
 
@@ -157,10 +159,12 @@ def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
 @router.get("/entity-facets", response_model=schemas.EntityFacetsResponse)
 def entity_facets(
     session: SessionDep,
+    runtime: RuntimeDep,
     facet: Annotated[list[str], Query()] = [],  # noqa: B006
     filter_: FilterParam = [],  # noqa: B006
 ) -> JSONResponse:
-    return fast_json({"facets": CatalogService(session).facets(facet, filter_)})
+    cache = runtime.service("catalog.facet_cache", lambda _: FacetCache())
+    return fast_json({"facets": CatalogService(session).facets(facet, filter_, cache)})
 
 
 @router.get("/locations", response_model=list[schemas.LocationItem])
@@ -205,6 +209,7 @@ def delete_location(runtime: RuntimeDep, location_id: str) -> Response:
     engine = catalog_engine(runtime)
     with runtime.database.transaction() as session:
         LocationService(session, runtime.settings.catalog, engine.processor).delete(location_id)
+    engine.entities_changed()
     return Response(status_code=204)
 
 

@@ -23,6 +23,7 @@ from greenroom.catalog.repository import (
     CatalogWriteRepository,
     SourceRepository,
     WriteStats,
+    bump_generation,
     now_utc,
     refresh_planner_statistics,
 )
@@ -124,9 +125,12 @@ class CatalogEngine:
                     return
             unique = list({spec.key: spec for spec in specs}.values())
             repository = SourceRepository(session)
-            for key in repository.sync(unique, now_utc()):
+            retired = repository.sync(unique, now_utc())
+            for key in retired:
                 removed = repository.remove(key, orphan_strategy=catalog.orphan_strategy)
                 log.info("source %s retired; %d entities removed or orphaned", key, removed)
+        if retired:
+            self.entities_changed()
         interval = catalog.processing_interval_seconds
         self.next_sync = time.monotonic() + (interval if interval > 0 else 30.0)
 
@@ -165,6 +169,11 @@ class CatalogEngine:
             previous = CatalogWriteRepository(session).file_states_of([s.key for s in due])
         jobs = [(spec, previous[spec.key]) for spec in due]
         return due, self.processing.run(jobs)
+
+    def entities_changed(self) -> None:
+        """Mark committed changes to entities, so caches keyed on the generation refresh."""
+        with self.runtime.database.transaction() as session:
+            bump_generation(session)
 
     def _finish_pass(self) -> None:
         if self.current is None:
@@ -234,6 +243,8 @@ class CatalogEngine:
                 )
                 results[spec.key] = stats
                 waited = time.perf_counter()
+        if any(stats is not None and stats.written for stats in results.values()):
+            self.entities_changed()
         return results
 
     def _count(self, spec: SourceSpec, outcome: SourceOutcome, stats: WriteStats) -> None:

@@ -161,3 +161,16 @@ class SourceFileRow(Base):
     version: Mapped[str | None] = mapped_column(String(255), nullable=True)
     state: Mapped[str] = mapped_column(Text)
     """JSON: entity refs, child targets, placeholder dependencies and their versions."""
+
+
+class CatalogStateRow(Base):
+    """Counters about the catalog as a whole; `generation` changes whenever entities do.
+
+    Caches of derived answers (facets) are keyed on it, so they are exact
+    across replicas without any cache coordination.
+    """
+
+    __tablename__ = "catalog_state"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

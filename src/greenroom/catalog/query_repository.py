@@ -36,7 +36,7 @@ from greenroom.catalog.filters import (
     SortField,
 )
 from greenroom.catalog.model import RELATION_PAIRS
-from greenroom.catalog.models import EntityRow, RelationRow, SearchRow
+from greenroom.catalog.models import CatalogStateRow, EntityRow, RelationRow, SearchRow
 
 e = cast(Table, EntityRow.__table__)
 r = cast(Table, RelationRow.__table__)
@@ -306,6 +306,13 @@ class CatalogQueryRepository:
                 if reverse is not None and target in result:
                     result[target].add((reverse, source))
         return {ref: sorted(pairs) for ref, pairs in result.items()}
+
+    def generation(self) -> int:
+        """Changes whenever entities change (see repository.bump_generation)."""
+        value = self.session.scalar(
+            select(CatalogStateRow.value).where(CatalogStateRow.key == "generation")
+        )
+        return int(value or 0)
 
     def parent_of(self, ref: str) -> str | None:
         return self.session.scalar(select(e.c.parent_ref).where(e.c.entity_ref == ref))

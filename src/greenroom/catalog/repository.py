@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.models import (
+    CatalogStateRow,
     EntityRow,
     LocationRow,
     RelationRow,
@@ -542,6 +543,20 @@ def delete_entity(session: Session, uid: str) -> str | None:
         )
     )
     return str(row[0])
+
+
+GENERATION = "generation"
+
+
+def bump_generation(session: Session) -> None:
+    """Record that entities changed (after the change is committed, in its own transaction)."""
+    updated = session.execute(
+        update(CatalogStateRow)
+        .where(CatalogStateRow.key == GENERATION)
+        .values(value=CatalogStateRow.value + 1)
+    )
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        session.add(CatalogStateRow(key=GENERATION, value=1))
 
 
 def refresh_planner_statistics(engine: Engine) -> None:

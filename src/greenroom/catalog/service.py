@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.confinement import Confinement
+from greenroom.catalog.facet_cache import FacetCache
 from greenroom.catalog.filters import (
     EntityFilter,
     EntityQuery,
@@ -210,16 +211,26 @@ class CatalogService:
         return [stitched.get(ref) for ref in canonical]
 
     def facets(
-        self, facets: Sequence[str], filters: Sequence[str]
+        self,
+        facets: Sequence[str],
+        filters: Sequence[str],
+        cache: FacetCache | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
+        """Counts per value of each facet among the filtered entities, most frequent first."""
         if not facets:
             raise InputError("Missing facet parameter")
         entity_filter: EntityFilter = parse_filter_params(filters)
+        key = (self.queries.generation(), tuple(facets), tuple(filters))
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            return cached
         result: dict[str, list[dict[str, Any]]] = {}
         for facet in facets:
             pairs = self.queries.facet(facet, entity_filter)
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
             result[facet] = [{"value": value, "count": count} for value, count in pairs]
+        if cache is not None:
+            cache.put(key, result)
         return result
 
     def delete_by_uid(self, uid: str) -> str | None:

@@ -237,3 +237,28 @@ def test_the_demo_like_tree_sets_managed_by_annotations(
         f"file:{tmp_path / 'org' / 'services' / 'catalog-info.yaml'}"
     )
     assert annotations["backstage.io/managed-by-origin-location"] == f"file:{root}"
+
+
+def test_facets_follow_every_change_despite_the_cache(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    target = write(tmp_path / "c.yaml", component("a") + "---\n" + component("b"))
+    portal = file_portal(make_portal, target)
+
+    def lifecycles() -> dict[str, int]:
+        response = portal.client.get(
+            "/api/catalog/entity-facets",
+            params={"facet": "spec.lifecycle", "filter": "kind=component"},
+        )
+        return {
+            item["value"]: item["count"] for item in response.json()["facets"]["spec.lifecycle"]
+        }
+
+    assert lifecycles() == {"production": 2}
+    assert lifecycles() == {"production": 2}  # answered from the cache
+    write(target, component("a") + "---\n" + component("b").replace("production", "deprecated"))
+    portal.refresh_all()
+    assert lifecycles() == {"production": 1, "deprecated": 1}
+    uid = portal.entity("component", "a")["metadata"]["uid"]
+    portal.client.delete(f"/api/catalog/entities/by-uid/{uid}")
+    assert lifecycles() == {"deprecated": 1}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:58:28.631818
+Create Date: 2026-11-23 06:07:19.617166
 """
 
 from __future__ import annotations
@@ -110,6 +110,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_catalog_sources_provider"), ["provider"], unique=False)
 
     op.create_table(
+        "catalog_state",
+        sa.Column("key", sa.String(length=63), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_catalog_state")),
+    )
+    op.create_table(
         "catalog_search",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("entity_uid", sa.String(length=36), nullable=False),
@@ -157,6 +163,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_catalog_search_entity")
 
     op.drop_table("catalog_search")
+    op.drop_table("catalog_state")
     with op.batch_alter_table("catalog_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_sources_provider"))
         batch_op.drop_index(batch_op.f("ix_catalog_sources_next_refresh_at"))
