@@ -21,6 +21,9 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # A bounded pool bounds memory too: each connection keeps its own page cache.
+            kwargs.setdefault("pool_size", 4)
+            kwargs.setdefault("max_overflow", 4)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
@@ -50,9 +53,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    # Ingestion writes millions of index entries: a larger page cache and rarer WAL
-    # checkpoints (64 MiB of WAL instead of 4) keep those writes mostly in memory.
-    cursor.execute("PRAGMA cache_size=-131072")
+    # Ingestion writes millions of index entries: a larger page cache (64 MiB per
+    # connection, and the pool is bounded) and rarer WAL checkpoints (64 MiB of WAL
+    # instead of 4) keep those writes mostly in memory.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA wal_autocheckpoint=16384")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
