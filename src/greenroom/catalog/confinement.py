@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from greenroom.catalog.sources.base import FileRef, LocationReader, LocationReadError
+from greenroom.catalog.sources.readers import LocationReaders
+from greenroom.catalog.sources.urls import redact
+
 CONFINED_PROVIDERS = frozenset({"registered", "dry-run", "analyze"})
 """Sources that come from the API (registered locations, dry runs, analyses)."""
 
@@ -32,7 +36,11 @@ class Confinement:
         """Why `location_type:target` may not be read for an API source, or None if it may."""
         if any(ord(char) < 32 for char in target):
             return "the location target contains control characters"
-        parsed = urlsplit(target)
+        try:
+            parsed = urlsplit(target)
+            hostname = parsed.hostname
+        except ValueError:
+            return f"{target} is not a valid URL"
         if location_type == "file" or parsed.scheme == "file" or target.startswith("/"):
             path = Path(unquote(parsed.path) if parsed.scheme == "file" else target).resolve()
             if any(path == root or root in path.parents for root in self.file_roots):
@@ -41,9 +49,53 @@ class Confinement:
                 f"{target} is not under a folder that allows registration "
                 "(catalog.registration_file_roots)"
             )
-        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        if parsed.scheme not in {"http", "https"} or not hostname:
             return f"{target} is not an http(s) or file URL"
-        host = parsed.hostname.lower()
+        host = hostname.lower()
         if any(fnmatch.fnmatch(host, pattern.lower()) for pattern in self.allowed_hosts):
             return None
         return f"host {host} is not allowed for registration (catalog.registration_allowed_hosts)"
+
+
+class ConfinedReaders(LocationReaders):
+    """Location readers that refuse, for one pass, whatever the confinement forbids.
+
+    Every read of a confined source goes through these: Location targets,
+    `$text`/`$json`/`$yaml` placeholders, and each file a folder or glob lists
+    (a symlink out of an allowed folder is refused by its resolved path).
+    """
+
+    def __init__(self, readers: LocationReaders, confinement: Confinement) -> None:
+        super().__init__(list(readers))
+        self.confinement = confinement
+
+    def for_target(self, location_type: str, target: str) -> LocationReader:
+        refusal = self.confinement.refusal(location_type, target)
+        if refusal is not None:
+            raise LocationReadError(f"{location_type}:{redact(target)}", f"not read: {refusal}")
+        return _ConfinedReader(super().for_target(location_type, target), self.confinement)
+
+
+class _ConfinedReader:
+    def __init__(self, reader: LocationReader, confinement: Confinement) -> None:
+        self.reader = reader
+        self.confinement = confinement
+
+    def can_read(self, location_type: str, target: str) -> bool:
+        return self.reader.can_read(location_type, target)
+
+    def list_files(self, location_type: str, target: str) -> list[FileRef]:
+        files = self.reader.list_files(location_type, target)
+        allowed = []
+        for file in files:
+            file_type, _, file_target = file.location.partition(":")
+            if self.confinement.refusal(file_type, file_target) is None:
+                allowed.append(file)
+        return allowed
+
+    def read_file(self, ref: FileRef) -> bytes:
+        file_type, _, file_target = ref.location.partition(":")
+        refusal = self.confinement.refusal(file_type, file_target)
+        if refusal is not None:
+            raise LocationReadError(ref.location, f"not read: {refusal}")
+        return self.reader.read_file(ref)

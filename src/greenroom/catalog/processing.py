@@ -10,12 +10,13 @@ does no SQL; `repository.py` writes the outcome.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from greenroom.catalog.confinement import CONFINED_PROVIDERS, Confinement
+from greenroom.catalog.confinement import CONFINED_PROVIDERS, ConfinedReaders, Confinement
 from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import (
     InvalidEntityRef,
@@ -124,9 +125,16 @@ class SourceProcessor:
         level = [_Pending(root_ref, source.type, source.target, 1)]
         seen_targets: set[str] = set()
         confined = self.confinement if source.provider in CONFINED_PROVIDERS else None
+        # A confined pass reads through readers that refuse what it may not read.
+        runner = self if confined is None else self._confined_copy(confined)
         while level:
-            level = self._process_level(level, seen_targets, previous, outcome, origin, confined)
+            level = runner._process_level(level, seen_targets, previous, outcome, origin, confined)
         return outcome
+
+    def _confined_copy(self, confinement: Confinement) -> SourceProcessor:
+        runner = copy.copy(self)
+        runner.readers = ConfinedReaders(self.readers, confinement)
+        return runner
 
     def _process_provided(
         self, source: SourceSpec, root_ref: str, outcome: SourceOutcome, origin: str
@@ -209,6 +217,10 @@ class SourceProcessor:
             try:
                 reader = self.readers.for_target(pending.type, pending.target)
                 files = reader.list_files(pending.type, pending.target)
+            except ValueError as exc:  # a malformed URL (urlsplit raises ValueError)
+                outcome.add_child_error(pending.location_ref, f"{key}: {exc}")
+                self._keep_unreadable(key, previous, outcome)
+                continue
             except LocationReadError as exc:
                 outcome.add_child_error(pending.location_ref, exc.message, exc.name)
                 self._keep_unreadable(key, previous, outcome)
@@ -233,10 +245,9 @@ class SourceProcessor:
             if isinstance(content, LocationReadError):
                 outcome.add_child_error(pending.location_ref, content.message, content.name)
                 if file.location in previous:
-                    outcome.kept_file_locations.add(file.location)
-                    outcome.retained_refs.update(previous[file.location].refs)
+                    self._keep_files([file.location], previous, outcome)
                 continue
-            next_level.extend(self._process_file(pending, file, content, outcome, origin))
+            next_level.extend(self._process_file(pending, file, content, outcome, origin, previous))
         return next_level
 
     def _unchanged(self, file: FileRef, state: FileState) -> bool:
@@ -258,13 +269,34 @@ class SourceProcessor:
     def _keep_unreadable(
         self, key: str, previous: Mapping[str, FileState], outcome: SourceOutcome
     ) -> None:
-        # An unreachable location must not delete what it gave before (Backstage keeps
-        # the last good entities and reports the error on the Location instead).
+        """Keep everything a location gave before, down its whole tree of Locations.
+
+        An unreachable location must not delete what it gave before (Backstage keeps
+        the last good entities and reports the error on the Location instead).
+        """
+        self._keep_files(
+            [location for location, state in previous.items() if state.parent_location == key],
+            previous,
+            outcome,
+        )
+
+    def _keep_files(
+        self, locations: list[str], previous: Mapping[str, FileState], outcome: SourceOutcome
+    ) -> None:
+        by_parent: dict[str, list[str]] = {}
         for location, state in previous.items():
-            if state.parent_location == key:
-                outcome.kept_file_locations.add(location)
-                outcome.retained_refs.update(state.refs)
-                outcome.location_refs.update(ref for ref, _, _ in state.children)
+            by_parent.setdefault(state.parent_location, []).append(location)
+        pending = list(locations)
+        while pending:
+            location = pending.pop()
+            if location in outcome.kept_file_locations:
+                continue
+            state = previous[location]
+            outcome.kept_file_locations.add(location)
+            outcome.retained_refs.update(state.refs)
+            for location_ref, child_type, child_target in state.children:
+                outcome.location_refs.add(location_ref)
+                pending.extend(by_parent.get(f"{child_type}:{child_target}", []))
 
     def _read_all(self, files: list[FileRef]) -> list[bytes | LocationReadError]:
         results: dict[FileRef, bytes | LocationReadError] = {}
@@ -288,9 +320,18 @@ class SourceProcessor:
         content: bytes,
         outcome: SourceOutcome,
         origin: str,
+        previous: Mapping[str, FileState],
     ) -> list[_Pending]:
         documents = parse_documents(content, file.location)
-        return self._process_documents(pending, file, documents, content, outcome, origin)
+        children = self._process_documents(pending, file, documents, content, outcome, origin)
+        if any(document.error is not None for document in documents):
+            # A file that no longer parses keeps what it gave before, as Backstage does;
+            # its valid documents were processed as usual.
+            old = previous.get(file.location)
+            if old is not None:
+                emitted = set(outcome.entities)
+                outcome.retained_refs.update(ref for ref in old.refs if ref not in emitted)
+        return children
 
     def _process_documents(
         self,
@@ -375,8 +416,11 @@ class SourceProcessor:
                     children.append(
                         _Pending(processed.ref, child_type, resolved, pending.depth + 1)
                     )
-        if clean:
-            outcome.files[file.location] = state
+        if not clean:
+            # Remembered (so a later unreachable parent keeps its entities), but with no
+            # version, so the next pass reads it again and reports its errors again.
+            state.version = None
+        outcome.files[file.location] = state
         return children
 
     def _prepare(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, Select, Table, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, Select, Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
@@ -130,7 +130,7 @@ class CatalogWriteRepository:
         claimed = self._resolve_conflicts(outcome, existing, stats)
         inserts: list[ProcessedEntity] = []
         updates: list[tuple[str, ProcessedEntity]] = []
-        error_only: list[tuple[str, list[dict[str, Any]]]] = []
+        error_only: list[tuple[str, list[dict[str, Any]], str]] = []
         for ref, entity in outcome.entities.items():
             if ref not in claimed:
                 continue
@@ -143,7 +143,7 @@ class CatalogWriteRepository:
                             entity.parent_ref or outcome.root_ref, []
                         ).append(item)
                     continue
-                error_only.append((current.uid, entity.errors))
+                error_only.append((current.uid, entity.errors, entity.hash))
                 stats.errors += 1
                 continue
             if current is None:
@@ -160,11 +160,13 @@ class CatalogWriteRepository:
         self._insert(inserts, outcome, now)
         self._update(updates, outcome, now)
         stats.inserted, stats.updated = len(inserts), len(updates)
-        for uid, errors in error_only:
+        for uid, errors, failed_hash in error_only:
+            # The hash changes too: reverting the file to its last good content must be
+            # seen as a change, or the error would stay on an entity that is fine again.
             self.session.execute(
                 update(entities_table)
                 .where(entities_table.c.uid == uid)
-                .values(errors=dumps(errors))
+                .values(errors=dumps(errors), hash=failed_hash)
             )
         self._write_location_errors(outcome, existing, inserts, updates)
         gone = [
@@ -212,7 +214,9 @@ class CatalogWriteRepository:
                 del claimed[row[0]]
                 stats.conflicts += 1
                 # Read the file again next pass, so the conflict stays reported until resolved.
-                outcome.files.pop(entity.location, None)
+                state = outcome.files.get(entity.location)
+                if state is not None:
+                    state.version = None
                 outcome.add_child_error(
                     entity.parent_ref or outcome.root_ref,
                     f"{entity.location}: entity {row[0]} is already provided by "
@@ -348,49 +352,46 @@ class CatalogWriteRepository:
             )
 
     def _write_files(self, outcome: SourceOutcome) -> None:
+        """Store what each file gave, so the next pass can skip unchanged files."""
         keep = set(outcome.files) | outcome.kept_file_locations
-        self.session.execute(
-            delete(SourceFileRow).where(
-                and_(
-                    SourceFileRow.source_key == outcome.source_key,
-                    SourceFileRow.location.not_in(keep)
-                    if keep
-                    else SourceFileRow.location.is_not(None),
-                )
-            )
-            if len(keep) < CHUNK
-            else delete(SourceFileRow).where(SourceFileRow.source_key == outcome.source_key)
-        )
         existing = {
-            row[0]: row[1]
+            row[0]: (row[1], row[2], row[3])
             for row in self.session.execute(
-                select(SourceFileRow.location, SourceFileRow.version).where(
-                    SourceFileRow.source_key == outcome.source_key
-                )
+                select(
+                    SourceFileRow.location,
+                    SourceFileRow.version,
+                    SourceFileRow.parent_location,
+                    SourceFileRow.state,
+                ).where(SourceFileRow.source_key == outcome.source_key)
             )
         }
-        new_rows = []
-        for state in outcome.files.values():
-            if state.location in existing:
-                if existing[state.location] == state.version:
-                    continue
-                self.session.execute(
-                    delete(SourceFileRow).where(
-                        SourceFileRow.source_key == outcome.source_key,
-                        SourceFileRow.location == state.location,
-                    )
+        stale = [location for location in existing if location not in keep]
+        changed = [
+            state
+            for state in outcome.files.values()
+            if existing.get(state.location)
+            != (state.version, state.parent_location, state.to_json())
+        ]
+        replaced = stale + [state.location for state in changed if state.location in existing]
+        for chunk in chunks(replaced):
+            self.session.execute(
+                delete(SourceFileRow).where(
+                    SourceFileRow.source_key == outcome.source_key,
+                    SourceFileRow.location.in_(chunk),
                 )
-            new_rows.append(
-                {
-                    "source_key": outcome.source_key,
-                    "location": state.location,
-                    "parent_location": state.parent_location,
-                    "version": state.version,
-                    "state": state.to_json(),
-                }
             )
-        for chunk in chunks(new_rows, 200):
-            self.session.execute(insert(SourceFileRow), list(chunk))
+        rows = [
+            {
+                "source_key": outcome.source_key,
+                "location": state.location,
+                "parent_location": state.parent_location,
+                "version": state.version,
+                "state": state.to_json(),
+            }
+            for state in changed
+        ]
+        for batch in chunks(rows, 200):
+            self.session.execute(insert(SourceFileRow), list(batch))
 
 
 class SourceRepository:

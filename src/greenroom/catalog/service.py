@@ -25,6 +25,7 @@ from greenroom.catalog.filters import (
 )
 from greenroom.catalog.model import InvalidEntityRef, parse_entity_ref
 from greenroom.catalog.models import LocationRow
+from greenroom.catalog.outcome import SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec, generated_location_name
 from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.query_repository import (
@@ -314,7 +315,7 @@ class LocationService:
         if dry_run:
             spec = SourceSpec("dry-run", "dry-run", location_type, target)
             outcome = self.processor.process(spec, {})
-            errors = [item["message"] for items in outcome.child_errors.values() for item in items]
+            errors = outcome_messages(outcome)
             entities = [
                 entity.body
                 for entity in outcome.entities.values()
@@ -373,6 +374,15 @@ class LocationService:
         ).refusal(location_type, target)
         if refusal is not None:
             raise NotAllowedError(refusal[0].upper() + refusal[1:])
+
+
+def outcome_messages(outcome: SourceOutcome) -> list[str]:
+    """Every problem a (dry) pass found: on Locations, and on entities that failed."""
+    messages = [item["message"] for items in outcome.child_errors.values() for item in items]
+    for entity in outcome.entities.values():
+        if entity.failed:
+            messages.extend(item["message"] for item in entity.errors)
+    return messages
 
 
 def location_dict(row: LocationRow) -> dict[str, str]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from greenroom.catalog.model import validate_entity
 from greenroom.catalog.models import SourceRow
 from greenroom.catalog.processing import SourceSpec
+from greenroom.catalog.service import outcome_messages
 from greenroom.errors import InputError
 
 PLACEHOLDER_KEYS = frozenset({"$text", "$json", "$yaml"})
@@ -40,7 +41,7 @@ def analyze_location(
     """The entity files a location holds, each with whether a registered source reads it."""
     service.check_allowed(location_type, target)
     outcome = service.processor.process(SourceSpec("analyze", "analyze", location_type, target), {})
-    problems = [item["message"] for items in outcome.child_errors.values() for item in items]
+    problems = outcome_messages(outcome)
     if problems and len(outcome.entities) <= 1:
         raise InputError("; ".join(problems))
     registered = set(session.scalars(select(SourceRow.target)))

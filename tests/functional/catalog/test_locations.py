@@ -186,3 +186,23 @@ def test_a_registered_location_cannot_lead_outside_the_allowed_roots(
     trusted = make_portal([{"type": "file", "target": str(root)}])
     trusted.process()
     assert trusted.names(filter="kind=component") == ["secret"]
+
+
+def test_placeholders_of_a_registered_location_are_confined_too(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    secret = write(tmp_path.parent / f"{tmp_path.name}-secret.txt", "hunter2")
+    root = write(
+        tmp_path / "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        f"metadata: {{name: leaky, description: {{$text: {secret}}}}}\n"
+        "spec: {type: service, lifecycle: production, owner: team-a}\n",
+    )
+    portal = make_portal()
+    dry = portal.client.post(
+        "/api/catalog/locations",
+        params={"dryRun": "true"},
+        json={"type": "file", "target": str(root)},
+    )
+    assert "hunter2" not in dry.text
+    assert any("registration_file_roots" in message for message in dry.json()["errors"])

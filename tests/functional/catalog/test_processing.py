@@ -262,3 +262,47 @@ def test_facets_follow_every_change_despite_the_cache(
     uid = portal.entity("component", "a")["metadata"]["uid"]
     portal.client.delete(f"/api/catalog/entities/by-uid/{uid}")
     assert lifecycles() == {"deprecated": 1}
+
+
+def test_a_file_that_stops_parsing_keeps_its_entities(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    target = write(tmp_path / "c.yaml", component("kept", "good"))
+    portal = file_portal(make_portal, target)
+    write(target, component("kept", "good").replace("metadata:\n", "metadata:\n name: [\n"))
+    portal.refresh_all()
+    assert portal.entity("component", "kept")["metadata"]["description"] == "good"
+    assert any("YAML error" in m for m in location_errors(portal))
+
+
+def test_reverting_a_bad_edit_clears_the_error(make_portal: PortalFactory, tmp_path: Path) -> None:
+    target = write(tmp_path / "c.yaml", component("svc", "good"))
+    portal = file_portal(make_portal, target)
+    write(target, component("svc", "good").replace("lifecycle: production", "lifecycle: 7"))
+    portal.refresh_all()
+    assert "status" in portal.entity("component", "svc")
+    write(target, component("svc", "good"))
+    portal.refresh_all()
+    assert "status" not in portal.entity("component", "svc")
+
+
+def test_an_unreachable_location_keeps_its_whole_subtree(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    leaf = write(tmp_path / "team" / "services" / "c.yaml", component("deep"))
+    write(
+        tmp_path / "team" / "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: team}\n"
+        f"spec: {{targets: [./services/{leaf.name}]}}\n",
+    )
+    root = write(
+        tmp_path / "all.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: all}\n"
+        "spec: {targets: [./team/catalog-info.yaml]}\n",
+    )
+    portal = file_portal(make_portal, root)
+    assert portal.names(filter="kind=component") == ["deep"]
+    (tmp_path / "team" / "catalog-info.yaml").unlink()  # the middle of the tree is gone
+    portal.refresh_all()
+    assert portal.names(filter="kind=component") == ["deep"]
+    assert "team" in portal.names(filter="kind=location")

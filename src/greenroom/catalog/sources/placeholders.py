@@ -117,6 +117,8 @@ class _Substitution:
             return exc
         except NotUtf8Error as exc:
             return LocationReadError(f"{kind}:{target}", exc.reason)
+        except ValueError as exc:  # a malformed URL
+            return LocationReadError(f"{kind}:{target}", str(exc))
 
     def issue(self, path: Path, message: str) -> None:
         self.issues.append(PlaceholderIssue(path, message))
