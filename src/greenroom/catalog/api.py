@@ -148,8 +148,11 @@ def entity_by_uid(session: SessionDep, uid: str) -> dict[str, Any]:
 @router.delete("/entities/by-uid/{uid}", status_code=204)
 def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
     """Remove an entity; one its source still gives comes back on the next pass."""
-    with runtime.database.transaction() as session:
+    with runtime.database.transaction(write=True) as session:
         source_key = CatalogService(session).delete_by_uid(uid)
+        if source_key:
+            # Read the source again now: an entity it still gives comes straight back.
+            SourceRepository(session).schedule([source_key], now_utc())
     if source_key:
         catalog_engine(runtime).entities_changed()
         catalog_engine(runtime).wake()
@@ -195,7 +198,7 @@ def add_location(
 ) -> JSONResponse:
     """Register a location; with `dryRun=true`, only return the entities it would give."""
     engine = catalog_engine(runtime)
-    with runtime.database.transaction() as session:
+    with runtime.database.transaction(write=True) as session:
         service = LocationService(session, runtime.settings.catalog, engine.processor)
         result, created = service.add(body.type, body.target, dry_run=dry_run)
     if created:
@@ -207,7 +210,7 @@ def add_location(
 @router.delete("/locations/{location_id}", status_code=204)
 def delete_location(runtime: RuntimeDep, location_id: str) -> Response:
     engine = catalog_engine(runtime)
-    with runtime.database.transaction() as session:
+    with runtime.database.transaction(write=True) as session:
         LocationService(session, runtime.settings.catalog, engine.processor).delete(location_id)
     engine.entities_changed()
     return Response(status_code=204)
@@ -219,7 +222,7 @@ def refresh(
 ) -> Response:
     """Process an entity's source now (or every source, with no `entityRef`)."""
     engine = catalog_engine(runtime)
-    with runtime.database.transaction() as session:
+    with runtime.database.transaction(write=True) as session:
         sources = SourceRepository(session)
         if body is None or body.entityRef is None:
             sources.schedule_all(now_utc())

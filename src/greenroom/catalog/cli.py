@@ -103,7 +103,7 @@ def import_command(target: str, location_type: str | None) -> None:
         target = str(Path(target).resolve())
     runtime = _runtime()
     engine = catalog_engine(runtime)
-    with runtime.database.transaction() as session:
+    with runtime.database.transaction(write=True) as session:
         locations = LocationRepository(session)
         row = locations.find(location_type, target) or locations.add(
             location_type, target, now_utc(), trusted=True

@@ -113,7 +113,7 @@ class CatalogEngine:
     def sync_sources(self) -> None:
         """Register new sources (due now) and retire the ones no provider gives any more."""
         catalog = self.runtime.settings.catalog
-        with self.runtime.database.transaction() as session:
+        with self.runtime.database.transaction(write=True) as session:
             specs: list[SourceSpec] = []
             for provider in self.providers:
                 try:
@@ -172,7 +172,7 @@ class CatalogEngine:
 
     def entities_changed(self) -> None:
         """Mark committed changes to entities, so caches keyed on the generation refresh."""
-        with self.runtime.database.transaction() as session:
+        with self.runtime.database.transaction(write=True) as session:
             bump_generation(session)
 
     def _finish_pass(self) -> None:
@@ -193,7 +193,7 @@ class CatalogEngine:
 
     def process_sources(self, specs: list[SourceSpec]) -> dict[str, WriteStats | None]:
         """Process the given sources now (the CLI's import), whether due or not."""
-        with self.runtime.database.transaction() as session:
+        with self.runtime.database.transaction(write=True) as session:
             previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
         jobs = [(spec, previous[spec.key]) for spec in specs]
         return self._write_batch(specs, self.processing.run(jobs))
@@ -208,17 +208,19 @@ class CatalogEngine:
         writing one source loses nothing of the others.
         """
         settings = self.runtime.settings.catalog
-        processed = zip(specs, outcomes, strict=True)
+        # Wait for the whole batch before taking the write lock: reading a source can
+        # take minutes (a git clone), and nobody else may write meanwhile on SQLite.
+        waited = time.perf_counter()
+        processed = list(zip(specs, outcomes, strict=True))
+        if self.current is not None:
+            self.current.wait_seconds += time.perf_counter() - waited
         results: dict[str, WriteStats | None] = {}
         interval = settings.processing_interval_seconds
         next_at = now_utc() + (
             timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
         )
-        with self.runtime.database.transaction() as session:
-            waited = time.perf_counter()
+        with self.runtime.database.transaction(write=True) as session:
             for spec, (outcome, error, duration) in processed:
-                if self.current is not None:
-                    self.current.wait_seconds += time.perf_counter() - waited
                 stats = None
                 if outcome is not None:
                     started = time.perf_counter()
@@ -242,7 +244,6 @@ class CatalogEngine:
                     spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
                 )
                 results[spec.key] = stats
-                waited = time.perf_counter()
         if any(stats is not None and stats.written for stats in results.values()):
             self.entities_changed()
         return results

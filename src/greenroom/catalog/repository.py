@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, Select, Table, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, Select, Table, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
@@ -483,7 +483,15 @@ class SourceRepository:
                 last_finished_at=now,
                 last_duration_seconds=duration,
                 last_error=error,
-                next_refresh_at=next_at,
+                # A refresh asked for while the source was being processed (its
+                # next_refresh_at moved past the claim) must not be overwritten.
+                next_refresh_at=case(
+                    (
+                        SourceRow.next_refresh_at > SourceRow.last_started_at,
+                        SourceRow.next_refresh_at,
+                    ),
+                    else_=next_at,
+                ),
             )
         )
 

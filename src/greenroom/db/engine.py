@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -62,5 +63,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+begin_immediately: ContextVar[bool] = ContextVar("greenroom_begin_immediately", default=False)
+"""Set while a write transaction begins, so SQLite takes the write lock at once."""
+
+
 def _begin_sqlite(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if begin_immediately.get() else "BEGIN")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from greenroom.db.engine import build_engine
+from greenroom.db.engine import begin_immediately, build_engine
 
 
 @dataclass
@@ -29,9 +29,21 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end, or rolled back on error."""
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error.
+
+        `write=True` on SQLite takes the write lock when the transaction begins
+        (BEGIN IMMEDIATE): a transaction that reads and then writes would
+        otherwise fail at once if another connection committed in between,
+        instead of waiting for the lock.
+        """
         session = self.sessions()
+        if write and self.dialect == "sqlite":
+            token = begin_immediately.set(True)
+            try:
+                session.connection()  # begins now, with the write lock
+            finally:
+                begin_immediately.reset(token)
         try:
             yield session
             session.commit()
