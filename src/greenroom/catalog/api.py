@@ -24,9 +24,14 @@ from greenroom.catalog.filters import (
 )
 from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.repository import SourceRepository, now_utc
-from greenroom.catalog.service import CatalogService, LocationService, canonical_ref
+from greenroom.catalog.service import (
+    MAX_FULL_TEXT_FIELDS,
+    CatalogService,
+    LocationService,
+    canonical_ref,
+)
 from greenroom.catalog.validation_service import analyze_location, validate_entity_body
-from greenroom.errors import NotFoundError
+from greenroom.errors import InputError, NotFoundError
 from greenroom.runtime import Runtime
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
@@ -84,6 +89,8 @@ def query_entities(
         text_fields = tuple(
             part.strip() for part in (full_text_fields or "").split(",") if part.strip()
         ) or ((order.field,) if order else ("metadata.uid",))
+        if len(text_fields) > MAX_FULL_TEXT_FIELDS:
+            raise InputError(f"At most {MAX_FULL_TEXT_FIELDS} fullTextFilterFields")
         full_text = FullTextFilter(full_text_term, text_fields)
     page = CatalogService(session).query(
         filters=filter_,

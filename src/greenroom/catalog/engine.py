@@ -27,6 +27,7 @@ from greenroom.catalog.repository import (
     now_utc,
     refresh_planner_statistics,
 )
+from greenroom.catalog.sources.urls import redact
 from greenroom.ops.metrics import (
     CATALOG_ENTITIES_WRITTEN,
     CATALOG_PASS_SECONDS,
@@ -113,26 +114,28 @@ class CatalogEngine:
     def sync_sources(self) -> None:
         """Register new sources (due now) and retire the ones no provider gives any more."""
         catalog = self.runtime.settings.catalog
+        failed: set[str] = set()
         with self.runtime.database.transaction(write=True) as session:
             specs: list[SourceSpec] = []
             for provider in self.providers:
                 try:
                     specs.extend(provider.sources(session))
                 except Exception:
-                    # One broken provider must not stop the others (or delete their entities).
+                    # One broken provider must not stop the others, nor retire its sources.
                     log.exception("entity provider %s failed to list its sources", provider.name)
                     CATALOG_PROCESSING_ERRORS.labels(provider.name).inc()
-                    return
+                    failed.add(provider.name)
             unique = list({spec.key: spec for spec in specs}.values())
             repository = SourceRepository(session)
-            retired = repository.sync(unique, now_utc())
+            retired = repository.sync(unique, now_utc(), keep_providers=failed)
             for key in retired:
                 removed = repository.remove(key, orphan_strategy=catalog.orphan_strategy)
-                log.info("source %s retired; %d entities removed or orphaned", key, removed)
+                log.info("source %s retired; %d entities removed or orphaned", redact(key), removed)
         if retired:
             self.entities_changed()
         interval = catalog.processing_interval_seconds
-        self.next_sync = time.monotonic() + (interval if interval > 0 else 30.0)
+        wait = interval if interval > 0 else 30.0
+        self.next_sync = time.monotonic() + (min(wait, 30.0) if failed else wait)
 
     def process_due(self, limit: int = CLAIM_BATCH, *, max_batches: int = 20) -> int:
         """Process due sources, up to `max_batches` batches of `limit`; returns how many.
@@ -230,7 +233,7 @@ class CatalogEngine:
                                 outcome, orphan_strategy=settings.orphan_strategy, now=now_utc()
                             )
                     except Exception as exc:
-                        log.exception("writing source %s failed", spec.key)
+                        log.exception("writing source %s failed", redact(spec.key))
                         error = f"{type(exc).__name__}: {exc}"
                     duration += time.perf_counter() - started
                     if self.current is not None:

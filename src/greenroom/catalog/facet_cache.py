@@ -12,6 +12,9 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+MAX_CACHED_VALUES = 5000
+"""Answers with more distinct values than this are not kept (memory stays bounded)."""
+
 FacetKey = tuple[int, tuple[str, ...], tuple[str, ...]]
 """(generation, facets, filters)."""
 
@@ -30,6 +33,8 @@ class FacetCache:
             return found
 
     def put(self, key: FacetKey, value: dict[str, list[dict[str, Any]]]) -> None:
+        if sum(len(values) for values in value.values()) > MAX_CACHED_VALUES:
+            return  # a facet over names or ids is not worth memory; it is computed each time
         with self._lock:
             # Answers for older generations can never be asked for again.
             for stale in [k for k in self._items if k[0] < key[0]]:

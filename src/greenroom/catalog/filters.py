@@ -18,6 +18,10 @@ from typing import Any
 from greenroom.errors import InputError
 
 MAX_VALUE_LENGTH = 200
+MAX_FILTER_SETS = 50
+MAX_STATEMENTS = 100
+"""Bounds on one query's filter, far above what any catalog view sends: a filter of
+thousands of sets or values is an attack on the database, not a question."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,12 @@ class EntityQuery:
 
 def parse_filter_params(params: Sequence[str]) -> EntityFilter:
     """Parse repeated `filter=` query parameters."""
+    if len(params) > MAX_FILTER_SETS:
+        raise InputError(f"At most {MAX_FILTER_SETS} filter sets, got {len(params)}")
     sets: list[FilterSet] = []
     for raw in params:
+        if raw.count(",") >= MAX_STATEMENTS:
+            raise InputError(f"At most {MAX_STATEMENTS} statements in one filter set")
         conditions: dict[str, set[str] | None] = {}
         for statement in raw.split(","):
             if not statement.strip():

@@ -49,11 +49,13 @@ class ProcessedEntity:
         profile = _mapping(spec.get("profile"))
         owner = next((str(r.target) for r in self.relations if r.type == "ownedBy"), None)
         return {
-            "spec_type": _lower_scalar(spec.get("type")),
-            "lifecycle": _lower_scalar(spec.get("lifecycle")),
-            "owner_ref": owner,
-            "title": _lower_scalar(metadata.get("title")),
-            "display_name": _lower_scalar(profile.get("displayName")),
+            # Like search values: over 200 characters a value is not matched by equality.
+            "spec_type": _bounded(_lower_scalar(spec.get("type"))),
+            "lifecycle": _bounded(_lower_scalar(spec.get("lifecycle"))),
+            "owner_ref": _bounded(owner),
+            # Indexed for full text: the first 200 characters are searched.
+            "title": _prefix(_lower_scalar(metadata.get("title"))),
+            "display_name": _prefix(_lower_scalar(profile.get("displayName"))),
         }
 
     @property
@@ -72,6 +74,17 @@ class ProcessedEntity:
             digest.update(extra.encode())
             self._hash = digest.hexdigest()
         return self._hash
+
+
+COLUMN_TEXT_LIMIT = 200
+
+
+def _bounded(value: str | None) -> str | None:
+    return value if value is None or len(value) <= COLUMN_TEXT_LIMIT else None
+
+
+def _prefix(value: str | None) -> str | None:
+    return value if value is None else value[:COLUMN_TEXT_LIMIT]
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from greenroom.catalog.sources.documents import ParsedDocument, field_line, pars
 from greenroom.catalog.sources.placeholders import resolve_placeholders
 from greenroom.catalog.sources.readers import LocationReaders, read_all
 from greenroom.catalog.sources.resolve import resolve_target, view_urls
+from greenroom.catalog.sources.urls import redact
 
 ANNOTATION_LOCATION = "backstage.io/managed-by-location"
 ANNOTATION_ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
@@ -65,12 +66,18 @@ class SourceSpec:
 
 
 def generated_location_name(location_type: str, target: str) -> str:
-    """Backstage's name for the Location entity of a registered location."""
+    """Backstage's name for the Location entity of a registered location.
+
+    Credentials in the target (`https://user:token@host/...`) are left out, here and
+    in the entity, which anyone who may read the catalog can see.
+    """
+    target = redact(target)
     digest = hashlib.sha1(f"{location_type}:{target}".encode(), usedforsecurity=False)
     return f"generated-{digest.hexdigest()}"
 
 
 def root_location_entity(location_type: str, target: str) -> dict[str, Any]:
+    target = redact(target)
     return {
         "apiVersion": "backstage.io/v1alpha1",
         "kind": "Location",
@@ -113,7 +120,7 @@ class SourceProcessor:
         self.confinement = confinement
 
     def process(self, source: SourceSpec, previous: Mapping[str, FileState]) -> SourceOutcome:
-        origin = f"{source.type}:{source.target}"
+        origin = f"{source.type}:{redact(source.target)}"
         root = root_location_entity(source.type, source.target)
         root_ref = f"location:default/{root['metadata']['name']}"
         outcome = SourceOutcome(source_key=source.key, root_ref=root_ref)

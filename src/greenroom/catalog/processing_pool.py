@@ -13,6 +13,7 @@ import multiprocessing
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 import httpx
@@ -22,6 +23,7 @@ from greenroom.catalog.outcome import FileState, SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec
 from greenroom.catalog.sources.base import LocationReader
 from greenroom.catalog.sources.readers import LocationReaders, build_default_readers
+from greenroom.catalog.sources.urls import redact
 from greenroom.ops.logging import configure_logging, request_id_var
 from greenroom.plugins import get_plugin_manager
 from greenroom.settings import Settings
@@ -66,12 +68,12 @@ def build_processor(settings: Settings) -> SourceProcessor:
 def process_job(processor: SourceProcessor, job: Job) -> Result:
     spec, previous = job
     started = time.perf_counter()
-    token = request_id_var.set(f"source:{spec.key[:48]}")
+    token = request_id_var.set(f"source:{redact(spec.key)[:48]}")
     try:
         return processor.process(spec, previous), None, time.perf_counter() - started
     except Exception as exc:
         # One broken source must not stop the others: log it and report it on the source.
-        log.exception("processing source %s failed", spec.key)
+        log.exception("processing source %s failed", redact(spec.key))
         return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - started
     finally:
         request_id_var.reset(token)
@@ -118,16 +120,45 @@ class PooledProcessing:
 
     def __init__(self, settings: Settings, workers: int, processor: SourceProcessor) -> None:
         self.processor = processor  # dry runs and analysis still run here
+        self.settings = settings
+        self.workers = workers
+        self.executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
         # spawn, not fork: the serving process has threads, and forking those is unsafe.
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers,
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_child,
-            initargs=(settings,),
+            initargs=(self.settings,),
         )
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Result]:
-        return self.executor.map(_run_in_child, jobs)
+        jobs = list(jobs)
+        try:
+            results = self.executor.map(_run_in_child, jobs)
+        except BrokenProcessPool:
+            self._replace_executor()
+            results = self.executor.map(_run_in_child, jobs)
+        return self._results(jobs, results)
+
+    def _results(self, jobs: list[Job], results: Iterator[Result]) -> Iterator[Result]:
+        done = 0
+        try:
+            for result in results:
+                done += 1
+                yield result
+        except BrokenProcessPool:
+            # A worker died (killed for memory, say): finish this batch here, and start
+            # a new pool for the next one rather than failing every batch from now on.
+            self._replace_executor()
+            for job in jobs[done:]:
+                yield process_job(self.processor, job)
+
+    def _replace_executor(self) -> None:
+        log.error("a catalog worker process died; starting a new pool")
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._new_executor()
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)

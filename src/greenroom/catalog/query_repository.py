@@ -245,11 +245,12 @@ class CatalogQueryRepository:
         total = 0
         if count_total:
             lookup = self.lone_search_lookup(query)
-            counted = (
-                select(func.count()).select_from(lookup.subquery())
-                if lookup is not None
-                else select(func.count()).select_from(e).where(condition)
-            )
+            if lookup is not None:
+                # An entity with two of the asked values has two rows: count entities.
+                rows = lookup.subquery()
+                counted = select(func.count(func.distinct(rows.c.entity_uid)))
+            else:
+                counted = select(func.count()).select_from(e).where(condition)
             total = int(self.session.scalar(counted) or 0)
         present = [(uid, value) for uid, value in keys if uid in stored]
         return Page(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -400,8 +400,13 @@ class SourceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def sync(self, specs: Sequence[SourceSpec], now: datetime) -> list[str]:
-        """Make the table match the providers' sources; returns keys that were removed."""
+    def sync(
+        self, specs: Sequence[SourceSpec], now: datetime, *, keep_providers: Set[str] = frozenset()
+    ) -> list[str]:
+        """Make the table match the providers' sources; returns keys that were removed.
+
+        Sources of `keep_providers` (which could not list theirs this time) stay.
+        """
         current = {row.key: row for row in self.session.scalars(select(SourceRow))}
         wanted = {spec.key: spec for spec in specs}
         for key, spec in wanted.items():
@@ -415,7 +420,11 @@ class SourceRepository:
                         next_refresh_at=now,
                     )
                 )
-        return [key for key in current if key not in wanted]
+        return [
+            key
+            for key, row in current.items()
+            if key not in wanted and row.provider not in keep_providers
+        ]
 
     def sync_one(self, spec: SourceSpec, now: datetime) -> None:
         """Add (or re-schedule) one source so that it is processed at once."""

@@ -44,6 +44,8 @@ from greenroom.settings import CatalogSettings
 
 MAX_LIMIT = 1000
 MAX_REFS = 1000
+MAX_FACETS = 20
+MAX_FULL_TEXT_FIELDS = 10
 
 
 def canonical_ref(value: str, *, default_kind: str | None = None) -> str:
@@ -113,10 +115,14 @@ class CatalogService:
             # A cursor carries the whole query; other parameters sent with it are ignored.
             state = decode_cursor(cursor)
             try:
-                filters = list(state["f"])
-                order = SortField(str(state["o"][0]), str(state["o"][1]))
+                filters = [_text(value) for value in state["f"]]
+                order = SortField(_text(state["o"][0]), _text(state["o"][1]))
+                if order.order not in {"asc", "desc"}:
+                    raise ValueError(order.order)
                 full_text = (
-                    FullTextFilter(state["t"][0], tuple(state["t"][1])) if state["t"] else None
+                    FullTextFilter(_text(state["t"][0]), tuple(_text(f) for f in state["t"][1]))
+                    if state["t"]
+                    else None
                 )
                 mark = (str(state["v"][0]), str(state["v"][1]))
                 total = int(state["n"])
@@ -220,6 +226,8 @@ class CatalogService:
         """Counts per value of each facet among the filtered entities, most frequent first."""
         if not facets:
             raise InputError("Missing facet parameter")
+        if len(facets) > MAX_FACETS:
+            raise InputError(f"At most {MAX_FACETS} facets per request, got {len(facets)}")
         entity_filter: EntityFilter = parse_filter_params(filters)
         key = (self.queries.generation(), tuple(facets), tuple(filters))
         cached = cache.get(key) if cache is not None else None
@@ -255,6 +263,13 @@ class CatalogService:
             )
             current = self.by_refs([parent_ref])[0] if parent_ref else None
         return {"rootEntityRef": entity_ref_string(root), "items": items}
+
+
+def _text(value: object) -> str:
+    """A string from a decoded cursor; anything else means the cursor was forged."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
 
 
 def _sort_value(entity: dict[str, Any], path: str) -> str | None:
