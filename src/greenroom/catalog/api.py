@@ -22,16 +22,15 @@ from greenroom.catalog.filters import (
     parse_list_order,
     parse_order_field,
 )
-from greenroom.catalog.query_repository import CatalogQueryRepository
-from greenroom.catalog.repository import SourceRepository, now_utc
 from greenroom.catalog.service import (
     MAX_FULL_TEXT_FIELDS,
     CatalogService,
     LocationService,
-    canonical_ref,
+    RefreshService,
 )
 from greenroom.catalog.validation_service import analyze_location, validate_entity_body
-from greenroom.errors import InputError, NotFoundError
+from greenroom.errors import InputError
+from greenroom.ops.metrics import CATALOG_ENTITIES
 from greenroom.runtime import Runtime
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
@@ -157,9 +156,6 @@ def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
     """Remove an entity; one its source still gives comes back on the next pass."""
     with runtime.database.transaction(write=True) as session:
         source_key = CatalogService(session).delete_by_uid(uid)
-        if source_key:
-            # Read the source again now: an entity it still gives comes straight back.
-            SourceRepository(session).schedule([source_key], now_utc())
     if source_key:
         catalog_engine(runtime).entities_changed()
         catalog_engine(runtime).wake()
@@ -230,15 +226,7 @@ def refresh(
     """Process an entity's source now (or every source, with no `entityRef`)."""
     engine = catalog_engine(runtime)
     with runtime.database.transaction(write=True) as session:
-        sources = SourceRepository(session)
-        if body is None or body.entityRef is None:
-            sources.schedule_all(now_utc())
-        else:
-            ref = canonical_ref(body.entityRef)
-            source_key = sources.source_key_of(ref)
-            if source_key is None:
-                raise NotFoundError(f"No entity {ref} to refresh")
-            sources.schedule([source_key], now_utc())
+        RefreshService(session).refresh(body.entityRef if body else None)
     if body is None or body.entityRef is None:
         engine.request_sync()
     else:
@@ -268,13 +256,10 @@ def analyze(runtime: RuntimeDep, body: schemas.AnalyzeLocationRequest) -> dict[s
 def status(session: SessionDep, runtime: RuntimeDep) -> dict[str, Any]:
     """Counts and the figures of the latest processing pass (greenroom's own endpoint)."""
     engine = catalog_engine(runtime)
-    entities, relations = CatalogQueryRepository(session).counts()
-    sources = SourceRepository(session)
+    counts = RefreshService(session).counts()
+    CATALOG_ENTITIES.set(counts["entities"])
     return {
-        "entities": entities,
-        "relations": relations,
-        "pending": sources.pending_count(now_utc()),
-        "sources": sources.count(),
+        **counts,
         "last_pass": engine.last_pass.as_dict() if engine.last_pass else None,
         "current_pass": engine.current.as_dict() if engine.current else None,
     }

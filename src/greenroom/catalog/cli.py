@@ -17,6 +17,7 @@ from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.filters import FullTextFilter, SortField
 from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.providers import IMPORTED_PROVIDER, registered_source_key
+from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.repository import LocationRepository, SourceRepository, now_utc
 from greenroom.catalog.service import CatalogService, canonical_ref
 from greenroom.catalog.sources.base import LocationReadError
@@ -116,28 +117,13 @@ def import_command(target: str, location_type: str | None) -> None:
     if stats is None:
         raise click.ClickException(f"processing {target} failed; see the log above")
     with runtime.database.transaction() as session:
-        errors = _errors_of_source(session, spec.key)
+        errors = CatalogQueryRepository(session).error_messages_of_source(spec.key)
     console.print(
         f"Imported {location_type}:{target}: {stats.inserted} new, {stats.updated} updated, "
         f"{stats.unchanged} unchanged, {stats.deleted + stats.orphaned} removed"
     )
     for message in errors:
         errors_console.print(f"[yellow]{message}[/yellow]")
-
-
-def _errors_of_source(session: Any, source_key: str) -> list[str]:
-    from sqlalchemy import select
-
-    from greenroom.catalog.models import EntityRow
-
-    messages: list[str] = []
-    for (errors,) in session.execute(
-        select(EntityRow.errors).where(
-            EntityRow.source_key == source_key, EntityRow.errors.is_not(None)
-        )
-    ):
-        messages.extend(item["message"] for item in json.loads(errors))
-    return messages
 
 
 @catalog_group.command("refresh")

@@ -18,7 +18,7 @@ from typing import Any
 from greenroom.catalog.outcome import SourceOutcome
 from greenroom.catalog.processing import SourceProcessor, SourceSpec
 from greenroom.catalog.processing_pool import Processing, Result, build_processing
-from greenroom.catalog.providers import EntityProvider, builtin_providers
+from greenroom.catalog.providers import EntityProvider
 from greenroom.catalog.repository import (
     CatalogWriteRepository,
     SourceRepository,
@@ -318,7 +318,3 @@ class CatalogWorker:
 
     def run(self, stop: threading.Event) -> None:
         catalog_engine(self.runtime).run(stop)
-
-
-def default_providers(runtime: Runtime) -> list[EntityProvider]:
-    return builtin_providers(runtime.settings)

@@ -320,6 +320,16 @@ class CatalogQueryRepository:
         )
         return int(value or 0)
 
+    def error_messages_of_source(self, source_key: str) -> list[str]:
+        """Every processing error stored on the entities of one source."""
+        messages: list[str] = []
+        rows = self.session.execute(
+            select(e.c.errors).where(e.c.source_key == source_key, e.c.errors.is_not(None))
+        )
+        for (errors,) in rows:
+            messages.extend(item["message"] for item in json.loads(errors))
+        return messages
+
     def parent_of(self, ref: str) -> str | None:
         return self.session.scalar(select(e.c.parent_ref).where(e.c.entity_ref == ref))
 
@@ -431,8 +441,3 @@ def _keyset(sort: Any, mark: tuple[str, str], *, forward: bool) -> ColumnElement
     if forward:
         return or_(sort > literal(value), and_(sort == literal(value), e.c.uid > uid))
     return or_(sort < literal(value), and_(sort == literal(value), e.c.uid < uid))
-
-
-def decode_body(stored: StoredEntity) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(stored.body)
-    return body

@@ -535,6 +535,10 @@ class SourceRepository:
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(SourceRow)) or 0)
 
+    def targets(self) -> set[str]:
+        """The targets of every source (to tell whether a file is already read)."""
+        return set(self.session.scalars(select(SourceRow.target)))
+
     def source_key_of(self, entity_ref: str) -> str | None:
         return self.session.scalar(
             select(EntityRow.source_key).where(EntityRow.entity_ref == entity_ref)

@@ -243,8 +243,15 @@ class CatalogService:
         return result
 
     def delete_by_uid(self, uid: str) -> str | None:
-        """Delete an entity (meant for orphans); one its source still gives comes back."""
-        return delete_entity(self.queries.session, uid)
+        """Delete an entity (meant for orphans); one its source still gives comes back.
+
+        Its source is scheduled at once, so that happens on the next pass, not the
+        next interval. Returns the source's key, or None when there was no entity.
+        """
+        source_key = delete_entity(self.queries.session, uid)
+        if source_key is not None:
+            SourceRepository(self.queries.session).schedule([source_key], now_utc())
+        return source_key
 
     def ancestry(self, kind: str, namespace: str, name: str) -> dict[str, Any]:
         """The entity and the Location entities that led to it, up to the root."""
@@ -284,6 +291,34 @@ def _sort_value(entity: dict[str, Any], path: str) -> str | None:
 def entity_ref_string(entity: dict[str, Any]) -> str:
     metadata = entity.get("metadata", {})
     return f"{entity['kind']}:{metadata.get('namespace', 'default')}/{metadata['name']}".lower()
+
+
+class RefreshService:
+    """Scheduling sources for processing, and the queue's figures."""
+
+    def __init__(self, session: Session) -> None:
+        self.sources = SourceRepository(session)
+        self.queries = CatalogQueryRepository(session)
+
+    def refresh(self, entity_ref: str | None) -> None:
+        """Schedule an entity's source (and its Location ancestors' source), or everything."""
+        if entity_ref is None:
+            self.sources.schedule_all(now_utc())
+            return
+        ref = canonical_ref(entity_ref)
+        source_key = self.sources.source_key_of(ref)
+        if source_key is None:
+            raise NotFoundError(f"No entity {ref} to refresh")
+        self.sources.schedule([source_key], now_utc())
+
+    def counts(self) -> dict[str, int]:
+        entities, relations = self.queries.counts()
+        return {
+            "entities": entities,
+            "relations": relations,
+            "pending": self.sources.pending_count(now_utc()),
+            "sources": self.sources.count(),
+        }
 
 
 class LocationService:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.model import validate_entity
-from greenroom.catalog.models import SourceRow
 from greenroom.catalog.processing import SourceSpec
+from greenroom.catalog.repository import SourceRepository
 from greenroom.catalog.service import outcome_messages
+from greenroom.catalog.sources.placeholders import PLACEHOLDER_KEYS
 from greenroom.errors import InputError
-
-PLACEHOLDER_KEYS = frozenset({"$text", "$json", "$yaml"})
 
 
 def _without_placeholders(value: Any) -> Any:
@@ -44,7 +42,7 @@ def analyze_location(
     problems = outcome_messages(outcome)
     if problems and len(outcome.entities) <= 1:
         raise InputError("; ".join(problems))
-    registered = set(session.scalars(select(SourceRow.target)))
+    registered = SourceRepository(session).targets()
     files = []
     for entity in outcome.entities.values():
         if entity.parent_ref is None or entity.body is None or entity.failed:

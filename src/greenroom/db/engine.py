@@ -41,10 +41,6 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling is disabled so that SQLAlchemy's BEGIN
     # (emitted in _begin_sqlite) is the only one; this is the documented recipe.

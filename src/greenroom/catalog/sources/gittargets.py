@@ -199,11 +199,6 @@ def split_tail(tail: tuple[str, ...], refs: Collection[str]) -> tuple[str, str]:
     return tail[0], "/".join(tail[1:])
 
 
-def is_commit_id(ref: str) -> bool:
-    """True when `ref` looks like an abbreviated or full commit id."""
-    return bool(_SHA.match(ref))
-
-
 def _hosting_match(path: str) -> re.Match[str] | None:
     # GitLab's `/-/` cannot be part of a group name, so it is checked first.
     return _GITLAB.match(path) or _GITHUB.match(path) or _GITEA.match(path)
