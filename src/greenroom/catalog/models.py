@@ -92,24 +92,36 @@ class RelationRow(Base):
     __table_args__ = (Index("ix_catalog_relations_target", "target_ref", "type_key", "source_ref"),)
 
 
+UNINDEXED_VALUE = "\ufffe"
+"""Stored as the value of a row whose value is too long to index (over 200 characters).
+
+Such a row still answers "the key exists", never "the key equals". A
+noncharacter, so no written value (and no filter, which refuses it) is equal
+to it, and the column can be part of the primary key."""
+
+
 class SearchRow(Base):
-    """One flattened `key=value` pair of an entity, lowercased, for filters and facets."""
+    """One flattened `key=value` pair of an entity, lowercased, for filters and facets.
+
+    Keyed by (entity, key, value): an entity's rows are stored together (SQLite
+    WITHOUT ROWID), so deleting them needs no index of its own, and ingestion
+    maintains one B-tree less per row.
+    """
 
     __tablename__ = "catalog_search"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity_uid: Mapped[str] = mapped_column(
-        String(36), ForeignKey("catalog_entities.uid", ondelete="CASCADE")
+        String(36), ForeignKey("catalog_entities.uid", ondelete="CASCADE"), primary_key=True
     )
-    key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH))
-    value: Mapped[str | None] = mapped_column(String(SEARCH_VALUE_LENGTH), nullable=True)
+    key: Mapped[str] = mapped_column(String(SEARCH_KEY_LENGTH), primary_key=True)
+    value: Mapped[str] = mapped_column(String(SEARCH_VALUE_LENGTH), primary_key=True)
     original_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     kind: Mapped[str] = mapped_column(String(63))
     """The entity's kind, repeated: nearly every query names one, and the index can use it."""
 
     __table_args__ = (
         Index("ix_catalog_search_key_value", "key", "value", "kind", "entity_uid"),
-        Index("ix_catalog_search_entity", "entity_uid", "key"),
+        {"sqlite_with_rowid": False},
     )
 
 

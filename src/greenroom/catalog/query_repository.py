@@ -36,7 +36,13 @@ from greenroom.catalog.filters import (
     SortField,
 )
 from greenroom.catalog.model import RELATION_PAIRS
-from greenroom.catalog.models import CatalogStateRow, EntityRow, RelationRow, SearchRow
+from greenroom.catalog.models import (
+    UNINDEXED_VALUE,
+    CatalogStateRow,
+    EntityRow,
+    RelationRow,
+    SearchRow,
+)
 
 e = cast(Table, EntityRow.__table__)
 r = cast(Table, RelationRow.__table__)
@@ -123,7 +129,7 @@ class CatalogQueryRepository:
         [(key, values)] = conditions.items()
         if not _is_search_key(key) or values is None or not kinds:
             return None
-        usable = [v for v in values if len(v) <= MAX_VALUE_LENGTH]
+        usable = [v for v in values if _indexable(v)]
         return select(s.c.entity_uid).where(
             s.c.key == key, s.c.value.in_(usable), s.c.kind.in_(kinds)
         )
@@ -131,7 +137,7 @@ class CatalogQueryRepository:
     def _key_condition(
         self, key: str, values: frozenset[str] | None, kinds: frozenset[str] | None = None
     ) -> ColumnElement[bool]:
-        usable = None if values is None else [v for v in values if len(v) <= MAX_VALUE_LENGTH]
+        usable = None if values is None else [v for v in values if _indexable(v)]
         if usable is not None and not usable:
             return false()
         if key in _COLUMN_KEYS and not (key == "relations.ownedby" and not kinds):
@@ -202,7 +208,7 @@ class CatalogQueryRepository:
             return func.coalesce(_COLUMN_KEYS[key], _HIGH if order.order == "asc" else "")
         value = (
             select(func.min(s.c.value))
-            .where(s.c.entity_uid == e.c.uid, s.c.key == key)
+            .where(s.c.entity_uid == e.c.uid, s.c.key == key, s.c.value != UNINDEXED_VALUE)
             .scalar_subquery()
         )
         # Entities without the field sort last in either direction.
@@ -357,7 +363,7 @@ class CatalogQueryRepository:
         else:
             # (key, value) is unique per entity (flatten.py), so count(*) counts entities.
             grouped = select(s.c.value.label("value"), func.count().label("n")).where(
-                s.c.key == key, s.c.value.is_not(None)
+                s.c.key == key, s.c.value != UNINDEXED_VALUE
             )
             kinds = _single_kind_set(entity_filter)
             if kinds:
@@ -415,6 +421,11 @@ class CatalogQueryRepository:
         entities = self.session.scalar(select(func.count()).select_from(e)) or 0
         relations = self.session.scalar(select(func.count()).select_from(r)) or 0
         return int(entities), int(relations)
+
+
+def _indexable(value: str) -> bool:
+    """Whether an equality filter on `value` can match: long values are not indexed."""
+    return len(value) <= MAX_VALUE_LENGTH and UNINDEXED_VALUE not in value
 
 
 def _is_search_key(key: str) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.models import (
+    UNINDEXED_VALUE,
     CatalogStateRow,
     EntityRow,
     LocationRow,
@@ -281,7 +282,7 @@ class CatalogWriteRepository:
 
     def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
         relation_rows: set[tuple[str, str, str, str]] = set()
-        search_rows: list[tuple[str, str, str | None, str | None, str]] = []
+        search_rows: list[tuple[str, str, str, str | None, str]] = []
         for uid, entity in entities:
             for relation in entity.relations:
                 source = str(relation.source)
@@ -292,7 +293,13 @@ class CatalogWriteRepository:
             assert entity.body is not None
             pairs = entity.search if entity.search is not None else flatten_entity(entity.body)
             search_rows.extend(
-                (uid, key, value, _written_form(value, original), entity.kind)
+                (
+                    uid,
+                    key,
+                    UNINDEXED_VALUE if value is None else value,
+                    _written_form(value, original),
+                    entity.kind,
+                )
                 for key, value, original in pairs
                 if key not in COLUMN_ONLY_KEYS
             )

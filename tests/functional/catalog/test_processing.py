@@ -306,3 +306,20 @@ def test_an_unreachable_location_keeps_its_whole_subtree(
     portal.refresh_all()
     assert portal.names(filter="kind=component") == ["deep"]
     assert "team" in portal.names(filter="kind=location")
+
+
+def test_long_values_answer_existence_but_never_equality(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    long_value = "x" * 300
+    text = component("long").replace(
+        "metadata:\n", f"metadata:\n  annotations:\n    example.com/blob: '{long_value}'\n"
+    )
+    portal = file_portal(make_portal, write(tmp_path / "c.yaml", text))
+    assert portal.names(filter="metadata.annotations.example.com/blob") == ["long"]
+    assert portal.names(filter=f"metadata.annotations.example.com/blob={long_value}") == []
+    assert portal.names(filter="metadata.annotations.example.com/blob=\ufffe") == []
+    facet = portal.client.get(
+        "/api/catalog/entity-facets", params={"facet": "metadata.annotations.example.com/blob"}
+    ).json()["facets"]["metadata.annotations.example.com/blob"]
+    assert facet == []

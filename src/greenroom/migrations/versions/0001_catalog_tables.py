@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:07:19.617166
+Create Date: 2026-11-23 06:29:04.173559
 """
 
 from __future__ import annotations
@@ -117,10 +117,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "catalog_search",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("entity_uid", sa.String(length=36), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("value", sa.String(length=200), nullable=True),
+        sa.Column("value", sa.String(length=200), nullable=False),
         sa.Column("original_value", sa.Text(), nullable=True),
         sa.Column("kind", sa.String(length=63), nullable=False),
         sa.ForeignKeyConstraint(
@@ -129,10 +128,10 @@ def upgrade() -> None:
             name=op.f("fk_catalog_search_entity_uid_catalog_entities"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_catalog_search")),
+        sa.PrimaryKeyConstraint("entity_uid", "key", "value", name=op.f("pk_catalog_search")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("catalog_search", schema=None) as batch_op:
-        batch_op.create_index("ix_catalog_search_entity", ["entity_uid", "key"], unique=False)
         batch_op.create_index(
             "ix_catalog_search_key_value", ["key", "value", "kind", "entity_uid"], unique=False
         )
@@ -160,7 +159,6 @@ def downgrade() -> None:
     op.drop_table("catalog_source_files")
     with op.batch_alter_table("catalog_search", schema=None) as batch_op:
         batch_op.drop_index("ix_catalog_search_key_value")
-        batch_op.drop_index("ix_catalog_search_entity")
 
     op.drop_table("catalog_search")
     op.drop_table("catalog_state")
