@@ -187,8 +187,17 @@ class CatalogWriteRepository:
                     .values(orphan=True)
                 )
             stats.orphaned = len(fresh)
+        self._forget_vanished(outcome, existing)
         self._write_files(outcome)
         return stats
+
+    def _forget_vanished(self, outcome: SourceOutcome, existing: dict[str, _Existing]) -> None:
+        """A skipped file whose entities are gone (deleted meanwhile) is read again next pass."""
+        for state in outcome.files.values():
+            if state.version is not None and any(
+                ref not in existing and ref not in outcome.entities for ref in state.refs
+            ):
+                state.version = None
 
     def _existing_rows(self, source_key: str) -> dict[str, _Existing]:
         rows = self.session.execute(

@@ -323,3 +323,18 @@ def test_long_values_answer_existence_but_never_equality(
         "/api/catalog/entity-facets", params={"facet": "metadata.annotations.example.com/blob"}
     ).json()["facets"]["metadata.annotations.example.com/blob"]
     assert facet == []
+
+
+def test_an_entity_lost_behind_an_unchanged_file_comes_back(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    from greenroom.catalog.repository import CatalogWriteRepository
+
+    portal = file_portal(make_portal, write(tmp_path / "c.yaml", component("phoenix")))
+    uid = portal.entity("component", "phoenix")["metadata"]["uid"]
+    # As if a delete raced with a pass that had already decided to skip the file.
+    with portal.runtime.database.transaction(write=True) as session:
+        CatalogWriteRepository(session).delete_entities([(uid, "component:default/phoenix")])
+    portal.refresh_all()  # skips the unchanged file, notices its entity is missing
+    portal.refresh_all()  # reads the file again
+    assert portal.names(filter="kind=component") == ["phoenix"]
