@@ -71,7 +71,10 @@ class CatalogSettings(BaseModel):
     registration_allowed_hosts: list[str] = Field(default_factory=list)
     """Hosts (`git.example.com`, `*.example.com`) whose http(s) URLs may be registered through
     the API; none by default, so the server cannot be made to fetch internal URLs."""
-    processing_workers: int = 1
+    bulk_load_min_sources: int = 20
+    """Filling an empty catalog from at least this many sources builds the query indexes
+    once at the end instead of entry by entry; `0` never does."""
+    processing_workers: int = 2
     """Worker processes that read and parse sources while the main process writes;
     `0` processes in the main process."""
     http_timeout_seconds: float = 15.0

@@ -24,6 +24,9 @@ from greenroom.catalog.repository import (
     SourceRepository,
     WriteStats,
     bump_generation,
+    catalog_is_empty,
+    create_query_indexes,
+    drop_query_indexes,
     now_utc,
     refresh_planner_statistics,
 )
@@ -88,6 +91,7 @@ class CatalogEngine:
     processing: Processing
     wake_event: threading.Event = field(default_factory=threading.Event)
     new_pass_requested: threading.Event = field(default_factory=threading.Event)
+    bulk_loading: bool = False
     current: PassStats | None = None
     last_pass: PassStats | None = None
     next_sync: float = 0.0
@@ -147,6 +151,8 @@ class CatalogEngine:
             # Everything was rescheduled: what ran before belongs to the previous pass.
             self.new_pass_requested.clear()
             self._finish_pass()
+        if self.current is None:
+            self._maybe_start_bulk_load()
         batch = self._start_batch(limit)
         if batch is None:
             self._finish_pass()
@@ -178,7 +184,26 @@ class CatalogEngine:
         with self.runtime.database.transaction(write=True) as session:
             bump_generation(session)
 
+    def _maybe_start_bulk_load(self) -> None:
+        """An empty catalog about to be filled from many sources: defer its query indexes."""
+        threshold = self.runtime.settings.catalog.bulk_load_min_sources
+        if threshold <= 0 or self.bulk_loading:
+            return
+        with self.runtime.database.transaction() as session:
+            if not catalog_is_empty(session):
+                return
+            if SourceRepository(session).pending_count(now_utc()) < threshold:
+                return
+        log.info("filling an empty catalog: query indexes are built when the pass ends")
+        drop_query_indexes(self.runtime.database.engine)
+        self.bulk_loading = True
+
     def _finish_pass(self) -> None:
+        if self.bulk_loading:
+            started = time.perf_counter()
+            create_query_indexes(self.runtime.database.engine)
+            self.bulk_loading = False
+            log.info("query indexes built in %.1f s", time.perf_counter() - started)
         if self.current is None:
             return
         self.current.finished = time.time()
@@ -278,6 +303,8 @@ class CatalogEngine:
 
     def run(self, stop: threading.Event) -> None:
         """The worker loop; returns once `stop` is set."""
+        # A bulk load cut short (a crash, a restart) left indexes missing: build them.
+        create_query_indexes(self.runtime.database.engine)
         try:
             self._loop(stop)
         finally:

@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, Select, Table, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Engine,
+    Index,
+    Select,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.flatten import flatten_entity
@@ -595,6 +608,49 @@ def bump_generation(session: Session) -> None:
     )
     if not updated.rowcount:  # type: ignore[attr-defined]
         session.add(CatalogStateRow(key=GENERATION, value=1))
+
+
+BULK_LOAD_INDEXES = frozenset(
+    {
+        "ix_catalog_search_key_value",
+        "ix_catalog_entities_kind_name",
+        "ix_catalog_entities_kind_type",
+        "ix_catalog_entities_kind_lifecycle",
+        "ix_catalog_entities_kind_owner",
+        "ix_catalog_entities_name",
+        "ix_catalog_relations_target",
+    }
+)
+"""Query indexes that ingestion does not need. Filling an empty catalog without them
+and building them afterwards (one sort each) is much cheaper than growing them one
+random insert at a time. Unique and lookup indexes that ingestion uses always stay."""
+
+
+def _bulk_load_indexes() -> list[Index]:
+    return [
+        index
+        for table in (entities_table, search_table, relations_table)
+        for index in table.indexes
+        if index.name in BULK_LOAD_INDEXES
+    ]
+
+
+def drop_query_indexes(engine: Engine) -> None:
+    """Drop the query indexes before filling an empty catalog (see BULK_LOAD_INDEXES)."""
+    with engine.begin() as connection:
+        for index in _bulk_load_indexes():
+            index.drop(connection, checkfirst=True)
+
+
+def create_query_indexes(engine: Engine) -> None:
+    """Build any query index that is missing (after a bulk load, or one cut short)."""
+    with engine.begin() as connection:
+        for index in _bulk_load_indexes():
+            index.create(connection, checkfirst=True)
+
+
+def catalog_is_empty(session: Session) -> bool:
+    return session.scalar(select(entities_table.c.uid).limit(1)) is None
 
 
 def refresh_planner_statistics(engine: Engine) -> None:

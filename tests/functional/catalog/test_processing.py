@@ -338,3 +338,27 @@ def test_an_entity_lost_behind_an_unchanged_file_comes_back(
     portal.refresh_all()  # skips the unchanged file, notices its entity is missing
     portal.refresh_all()  # reads the file again
     assert portal.names(filter="kind=component") == ["phoenix"]
+
+
+def test_filling_an_empty_catalog_builds_the_query_indexes_at_the_end(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    from sqlalchemy import inspect
+
+    from greenroom.catalog.repository import BULK_LOAD_INDEXES
+
+    root = write_org(tmp_path / "org")
+    portal = make_portal([{"type": "file", "target": str(root)}], bulk_load_min_sources=1)
+    portal.process()
+    engine = portal.runtime.database.engine
+    present = {
+        index["name"]
+        for table in ("catalog_entities", "catalog_search", "catalog_relations")
+        for index in inspect(engine).get_indexes(table)
+    }
+    assert present >= BULK_LOAD_INDEXES
+    assert portal.engine.bulk_loading is False
+    assert portal.names(filter="kind=component,relations.ownedBy=group:default/team-b") == [
+        "checkout-web",
+        "money-lib",
+    ]
