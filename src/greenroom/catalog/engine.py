@@ -44,6 +44,8 @@ CLAIM_BATCH = 50
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
 STATISTICS_AFTER_WRITES = 1000
+WRITE_CHUNK_ENTITIES = 10_000
+"""Entities gathered before they are written in one transaction (bounds memory too)."""
 """A pass that wrote this many entities refreshes the planner's statistics."""
 
 
@@ -229,26 +231,47 @@ class CatalogEngine:
     def _write_batch(
         self, specs: list[SourceSpec], outcomes: Iterator[Result]
     ) -> dict[str, WriteStats | None]:
-        """Write a batch's outcomes, as they arrive, in one transaction.
+        """Write a batch's outcomes in a few transactions, as they arrive.
 
-        One transaction per batch instead of per source keeps commits (and on
-        SQLite, WAL checkpoints) rare; a savepoint per source means a failure
-        writing one source loses nothing of the others.
+        Outcomes are gathered until about WRITE_CHUNK_ENTITIES entities are ready and
+        then written in one transaction: commits (and on SQLite, WAL checkpoints)
+        stay rare, memory stays bounded however large a source is, and the write
+        lock is never held while a source is still being read (a git clone can take
+        minutes). A savepoint per source means a failure writing one source loses
+        nothing of the others.
         """
-        settings = self.runtime.settings.catalog
-        # Wait for the whole batch before taking the write lock: reading a source can
-        # take minutes (a git clone), and nobody else may write meanwhile on SQLite.
+        results: dict[str, WriteStats | None] = {}
+        ready: list[tuple[SourceSpec, Result]] = []
+        size = 0
         waited = time.perf_counter()
-        processed = list(zip(specs, outcomes, strict=True))
+        for spec, result in zip(specs, outcomes, strict=True):
+            ready.append((spec, result))
+            size += len(result[0].entities) if result[0] is not None else 0
+            if size >= WRITE_CHUNK_ENTITIES:
+                self._note_wait(waited)
+                results.update(self._write_ready(ready))
+                ready, size, waited = [], 0, time.perf_counter()
+        self._note_wait(waited)
+        results.update(self._write_ready(ready))
+        if any(stats is not None and stats.written for stats in results.values()):
+            self.entities_changed()
+        return results
+
+    def _note_wait(self, since: float) -> None:
         if self.current is not None:
-            self.current.wait_seconds += time.perf_counter() - waited
+            self.current.wait_seconds += time.perf_counter() - since
+
+    def _write_ready(self, ready: list[tuple[SourceSpec, Result]]) -> dict[str, WriteStats | None]:
+        if not ready:
+            return {}
+        settings = self.runtime.settings.catalog
         results: dict[str, WriteStats | None] = {}
         interval = settings.processing_interval_seconds
         next_at = now_utc() + (
             timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
         )
         with self.runtime.database.transaction(write=True) as session:
-            for spec, (outcome, error, duration) in processed:
+            for spec, (outcome, error, duration) in ready:
                 stats = None
                 if outcome is not None:
                     started = time.perf_counter()
@@ -272,8 +295,6 @@ class CatalogEngine:
                     spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
                 )
                 results[spec.key] = stats
-        if any(stats is not None and stats.written for stats in results.values()):
-            self.entities_changed()
         return results
 
     def _count(self, spec: SourceSpec, outcome: SourceOutcome, stats: WriteStats) -> None:
