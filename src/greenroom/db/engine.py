@@ -55,7 +55,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # instead of 4) keep those writes mostly in memory.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA wal_autocheckpoint=16384")
-    cursor.execute("PRAGMA temp_store=MEMORY")
+    # Temporary data (the sorts of index builds after a bulk load) goes to temporary
+    # files, not memory: sorting millions of index entries in RAM costs hundreds of MiB.
     cursor.close()
 
 
