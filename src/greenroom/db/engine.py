@@ -35,10 +35,21 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 10)
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, **kwargs)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _configure_postgres)
+        return engine
     raise ConfigurationError(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
     )
+
+
+def _configure_postgres(dbapi_connection: Any, _record: Any) -> None:
+    # The API's queries are short and many run at once; parallel workers cost more to
+    # start than they save (a full-text count at 100,000 entities: 17 ms with two
+    # workers, 9 ms without, on a 2-core machine) and take cores from other requests.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    dbapi_connection.commit()
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
