@@ -72,7 +72,7 @@ class ConfinedReaders(LocationReaders):
     def for_target(self, location_type: str, target: str) -> LocationReader:
         refusal = self.confinement.refusal(location_type, target)
         if refusal is not None:
-            raise LocationReadError(f"{location_type}:{redact(target)}", f"not read: {refusal}")
+            raise LocationReadError(f"{location_type}:{redact(target)}", f"Not read: {refusal}")
         return _ConfinedReader(super().for_target(location_type, target), self.confinement)
 
 
@@ -97,5 +97,5 @@ class _ConfinedReader:
         file_type, _, file_target = ref.location.partition(":")
         refusal = self.confinement.refusal(file_type, file_target)
         if refusal is not None:
-            raise LocationReadError(ref.location, f"not read: {refusal}")
+            raise LocationReadError(ref.location, f"Not read: {refusal}")
         return self.reader.read_file(ref)

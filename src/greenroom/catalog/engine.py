@@ -44,9 +44,9 @@ CLAIM_BATCH = 50
 LEASE = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
 STATISTICS_AFTER_WRITES = 1000
+"""A pass that wrote this many entities refreshes the planner's statistics."""
 WRITE_CHUNK_ENTITIES = 10_000
 """Entities gathered before they are written in one transaction (bounds memory too)."""
-"""A pass that wrote this many entities refreshes the planner's statistics."""
 
 
 @dataclass
@@ -97,7 +97,6 @@ class CatalogEngine:
     current: PassStats | None = None
     last_pass: PassStats | None = None
     next_sync: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, runtime: Runtime) -> CatalogEngine:
@@ -173,13 +172,18 @@ class CatalogEngine:
 
     def _start_batch(self, limit: int) -> tuple[list[SourceSpec], Iterator[Result]] | None:
         """Claim due sources and start processing them; None when nothing is due."""
-        with self.runtime.database.transaction() as session:
+        # Claiming reads and then writes: take SQLite's write lock up front.
+        with self.runtime.database.transaction(write=True) as session:
             due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
-            if not due:
-                return None
-            previous = CatalogWriteRepository(session).file_states_of([s.key for s in due])
-        jobs = [(spec, previous[spec.key]) for spec in due]
-        return due, self.processing.run(jobs)
+        if not due:
+            return None
+        return due, self._start_processing(due)
+
+    def _start_processing(self, specs: list[SourceSpec]) -> Iterator[Result]:
+        """Hand sources, with what their last pass read, to the processing workers."""
+        with self.runtime.database.transaction() as session:
+            previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
+        return self.processing.run([(spec, previous[spec.key]) for spec in specs])
 
     def entities_changed(self) -> None:
         """Mark committed changes to entities, so caches keyed on the generation refresh."""
@@ -211,11 +215,8 @@ class CatalogEngine:
         self.current.finished = time.time()
         self.last_pass, self.current = self.current, None
         if self.last_pass.written >= STATISTICS_AFTER_WRITES:
-            self._refresh_statistics()
+            refresh_planner_statistics(self.runtime.database.engine)
         log.info("catalog pass finished: %s", self.last_pass.as_dict())
-
-    def _refresh_statistics(self) -> None:
-        refresh_planner_statistics(self.runtime.database.engine)
 
     def process_source(self, spec: SourceSpec) -> WriteStats | None:
         """Process one source now (the CLI's import); returns what was written."""
@@ -223,10 +224,7 @@ class CatalogEngine:
 
     def process_sources(self, specs: list[SourceSpec]) -> dict[str, WriteStats | None]:
         """Process the given sources now (the CLI's import), whether due or not."""
-        with self.runtime.database.transaction(write=True) as session:
-            previous = CatalogWriteRepository(session).file_states_of([s.key for s in specs])
-        jobs = [(spec, previous[spec.key]) for spec in specs]
-        return self._write_batch(specs, self.processing.run(jobs))
+        return self._write_batch(specs, self._start_processing(specs))
 
     def _write_batch(
         self, specs: list[SourceSpec], outcomes: Iterator[Result]

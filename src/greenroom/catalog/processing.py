@@ -135,7 +135,7 @@ class SourceProcessor:
         # A confined pass reads through readers that refuse what it may not read.
         runner = self if confined is None else self._confined_copy(confined)
         while level:
-            level = runner._process_level(level, seen_targets, previous, outcome, origin, confined)
+            level = runner._process_level(level, seen_targets, previous, outcome, origin)
         return outcome
 
     def _confined_copy(self, confinement: Confinement) -> SourceProcessor:
@@ -194,17 +194,16 @@ class SourceProcessor:
         previous: Mapping[str, FileState],
         outcome: SourceOutcome,
         origin: str,
-        confined: Confinement | None,
     ) -> list[_Pending]:
         next_level: list[_Pending] = []
         to_read: list[tuple[_Pending, FileRef]] = []
         for pending in level:
             key = f"{pending.type}:{pending.target}"
-            refusal = confined.refusal(pending.type, pending.target) if confined else None
-            if refusal is not None:
-                outcome.add_child_error(
-                    pending.location_ref, f"Not read: {refusal}", "NotAllowedError"
-                )
+            try:
+                # First, so a target the pass may not read is refused, not just deduplicated.
+                reader = self.readers.for_target(pending.type, pending.target)
+            except (LocationReadError, ValueError) as exc:
+                self._unreadable(pending, key, exc, previous, outcome)
                 continue
             if key in seen_targets:
                 outcome.add_child_error(
@@ -222,15 +221,9 @@ class SourceProcessor:
                 )
                 continue
             try:
-                reader = self.readers.for_target(pending.type, pending.target)
                 files = reader.list_files(pending.type, pending.target)
-            except ValueError as exc:  # a malformed URL (urlsplit raises ValueError)
-                outcome.add_child_error(pending.location_ref, f"{key}: {exc}")
-                self._keep_unreadable(key, previous, outcome)
-                continue
-            except LocationReadError as exc:
-                outcome.add_child_error(pending.location_ref, exc.message, exc.name)
-                self._keep_unreadable(key, previous, outcome)
+            except (LocationReadError, ValueError) as exc:
+                self._unreadable(pending, key, exc, previous, outcome)
                 continue
             for file in files:
                 state = previous.get(file.location)
@@ -256,6 +249,21 @@ class SourceProcessor:
                 continue
             next_level.extend(self._process_file(pending, file, content, outcome, origin, previous))
         return next_level
+
+    def _unreadable(
+        self,
+        pending: _Pending,
+        key: str,
+        exc: LocationReadError | ValueError,
+        previous: Mapping[str, FileState],
+        outcome: SourceOutcome,
+    ) -> None:
+        """Report a target that could not be read, and keep what it gave before."""
+        if isinstance(exc, LocationReadError):
+            outcome.add_child_error(pending.location_ref, exc.message, exc.name)
+        else:  # urlsplit raises ValueError on a malformed URL
+            outcome.add_child_error(pending.location_ref, f"{key}: {exc}")
+        self._keep_unreadable(key, previous, outcome)
 
     def _unchanged(self, file: FileRef, state: FileState) -> bool:
         if file.version is None or file.version != state.version:

@@ -193,12 +193,7 @@ class CatalogWriteRepository:
             stats.deleted = len(gone)
         else:
             fresh = [row.uid for _, row in gone if not row.orphan]
-            for chunk in chunks(fresh):
-                self.session.execute(
-                    update(entities_table)
-                    .where(entities_table.c.uid.in_(chunk))
-                    .values(orphan=True)
-                )
+            self.mark_orphans(fresh)
             stats.orphaned = len(fresh)
         self._forget_vanished(outcome, existing)
         self._write_files(outcome)
@@ -295,11 +290,8 @@ class CatalogWriteRepository:
             self.session.execute(
                 update(entities_table).where(entities_table.c.uid == uid).values(**row)
             )
-        uids = [uid for uid, _ in updates]
         # An entity taken over from another source keeps its ref: its rows go too.
-        self._delete_relations([entity.ref for _, entity in updates])
-        for chunk in chunks(uids):
-            self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
+        self._delete_derived([(uid, entity.ref) for uid, entity in updates])
         self._write_derived(updates)
 
     def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
@@ -369,10 +361,22 @@ class CatalogWriteRepository:
 
     def delete_entities(self, rows: Sequence[tuple[str, str]]) -> None:
         """Delete entities given as (uid, ref), with their relations and search rows."""
+        self._delete_derived(rows)
+        for chunk in chunks([uid for uid, _ in rows]):
+            self.session.execute(delete(entities_table).where(entities_table.c.uid.in_(chunk)))
+
+    def mark_orphans(self, uids: Sequence[str]) -> None:
+        """Keep these entities, marked `backstage.io/orphan` (orphan_strategy keep)."""
+        for chunk in chunks(list(uids)):
+            self.session.execute(
+                update(entities_table).where(entities_table.c.uid.in_(chunk)).values(orphan=True)
+            )
+
+    def _delete_derived(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Delete the relation and search rows of entities given as (uid, ref)."""
         self._delete_relations([ref for _, ref in rows])
         for chunk in chunks([uid for uid, _ in rows]):
             self.session.execute(delete(search_table).where(search_table.c.entity_uid.in_(chunk)))
-            self.session.execute(delete(entities_table).where(entities_table.c.uid.in_(chunk)))
 
     def _delete_relations(self, refs: Sequence[str]) -> None:
         for chunk in chunks(list(refs)):
@@ -479,19 +483,14 @@ class SourceRepository:
                 select(EntityRow.uid, EntityRow.entity_ref).where(EntityRow.source_key == key)
             )
         ]
-        uids = [uid for uid, _ in rows]
+        writer = CatalogWriteRepository(self.session)
         if orphan_strategy == "delete":
-            CatalogWriteRepository(self.session).delete_entities(rows)
+            writer.delete_entities(rows)
         else:
-            for chunk in chunks(uids):
-                self.session.execute(
-                    update(entities_table)
-                    .where(entities_table.c.uid.in_(chunk))
-                    .values(orphan=True)
-                )
+            writer.mark_orphans([uid for uid, _ in rows])
         self.session.execute(delete(SourceFileRow).where(SourceFileRow.source_key == key))
         self.session.execute(delete(SourceRow).where(SourceRow.key == key))
-        return len(uids)
+        return len(rows)
 
     def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[SourceSpec]:
         """Due sources, leased to this worker; other replicas skip them (SKIP LOCKED)."""
