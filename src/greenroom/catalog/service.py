@@ -371,16 +371,10 @@ class LocationService:
                 for entity in outcome.entities.values()
                 if entity.body is not None and not entity.failed
             ]
-            name = generated_location_name(location_type, target)
             location = (
                 location_dict(existing)
                 if existing
-                else {
-                    "id": f"{location_type}:{target}",
-                    "type": location_type,
-                    "target": target,
-                    "entityRef": f"location:default/{name}",
-                }
+                else location_shape(f"{location_type}:{target}", location_type, target)
             )
             body: dict[str, Any] = {
                 "location": location,
@@ -436,11 +430,16 @@ def outcome_messages(outcome: SourceOutcome) -> list[str]:
 
 
 def location_dict(row: LocationRow) -> dict[str, str]:
-    """A registered location as the API returns it, with the ref of its Location entity."""
-    name = generated_location_name(row.type, row.target)
+    """A registered location as the API returns it."""
+    return location_shape(row.id, row.type, row.target)
+
+
+def location_shape(location_id: str, location_type: str, target: str) -> dict[str, str]:
+    """A location in Backstage's shape, with the ref of the Location entity it yields."""
+    name = generated_location_name(location_type, target)
     return {
-        "id": row.id,
-        "type": row.type,
-        "target": row.target,
+        "id": location_id,
+        "type": location_type,
+        "target": target,
         "entityRef": f"location:default/{name}",
     }

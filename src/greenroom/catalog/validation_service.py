@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from greenroom.catalog.model import validate_entity
 from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.repository import SourceRepository
-from greenroom.catalog.service import outcome_messages
+from greenroom.catalog.service import LocationService, outcome_messages
 from greenroom.catalog.sources.placeholders import PLACEHOLDER_KEYS
 from greenroom.errors import InputError
 
@@ -34,7 +34,7 @@ def validate_entity_body(entity: Any, location: str) -> list[dict[str, str]]:
 
 
 def analyze_location(
-    service: Any, session: Session, location_type: str, target: str
+    service: LocationService, session: Session, location_type: str, target: str
 ) -> dict[str, Any]:
     """The entity files a location holds, each with whether a registered source reads it."""
     service.check_allowed(location_type, target)
