@@ -15,6 +15,7 @@ from greenroom.ops.logging import configure_logging
 from greenroom.ops.middleware import RequestContextMiddleware
 from greenroom.runtime import Runtime
 from greenroom.settings import Settings, get_settings
+from greenroom.web.shell import install_web
 from greenroom.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.database = runtime.database
     app.state.settings = settings
     install_error_handlers(app)
+    install_web(app, runtime)
     app.add_middleware(RequestContextMiddleware)
     for routers in runtime.plugins.hook.register_routes(settings=settings):
         for router in routers:

@@ -8,18 +8,22 @@ do, a company can add to without forking. Each hook is documented in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import click
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
     from greenroom.catalog.providers import EntityProvider
     from greenroom.catalog.sources.base import LocationReader
     from greenroom.runtime import Runtime
     from greenroom.settings import Settings
+    from greenroom.web.extensions import EntityTab, NavEntry, SearchResult
     from greenroom.workers import BackgroundWorker
 
 hookspec = pluggy.HookspecMarker("greenroom")
@@ -52,4 +56,28 @@ def catalog_location_readers(settings: Settings) -> list[LocationReader]:
 @hookspec
 def background_workers(runtime: Runtime) -> list[BackgroundWorker]:
     """Return background workers run by `greenroom worker` (and by `serve` when embedded)."""
+    raise NotImplementedError
+
+
+@hookspec
+def template_directories() -> list[Path]:
+    """Return folders of Jinja templates; a template named `<domain>/x.html` lives in one."""
+    raise NotImplementedError
+
+
+@hookspec
+def navigation_entries(settings: Settings) -> list[NavEntry]:
+    """Return entries for the portal's sidebar (a page, its title, its icon and order)."""
+    raise NotImplementedError
+
+
+@hookspec
+def entity_tabs(entity: dict[str, Any]) -> list[EntityTab]:
+    """Return the tabs this plugin adds to an entity's page (only those that apply to it)."""
+    raise NotImplementedError
+
+
+@hookspec
+def search_results(session: Session, term: str, limit: int) -> list[SearchResult]:
+    """Return results for the portal's global search box, best first."""
     raise NotImplementedError

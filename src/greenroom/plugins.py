@@ -14,7 +14,10 @@ ENTRY_POINT_GROUP = "greenroom.plugins"
 # Built-in domains register through the same hooks as outside plugins.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "greenroom.ops.hooks",
+    "greenroom.web.hooks",
+    "greenroom.auth.hooks",
     "greenroom.catalog.hooks",
+    "greenroom.squads.hooks",
 )
 
 

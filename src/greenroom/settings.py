@@ -81,6 +81,52 @@ class CatalogSettings(BaseModel):
     """Timeout for reading http(s) locations and `$text` URLs."""
 
 
+class CatalogColumnSetting(BaseModel):
+    """An extra column of the catalog table, read from each entity (or from its owner)."""
+
+    title: str
+    field: str
+    """A dotted path into the entity: `metadata.labels.tier`, `spec.tier`,
+    `metadata.annotations.example.com/team-slack` (annotation and label keys may
+    contain dots and slashes; the longest key that exists wins)."""
+    source: Literal["entity", "owner"] = "entity"
+    """`owner` reads the field from the entity's owner: `spec.parent` of the owning
+    squad is its colony."""
+    kinds: list[str] = Field(default_factory=list)
+    """Kinds whose table shows the column; all kinds when empty."""
+    link: bool = False
+    """Render the value as a link to the entity it names (for refs such as `spec.parent`)."""
+
+
+class SupportItemSetting(BaseModel):
+    """A group of links on the Feedback & Support page."""
+
+    title: str
+    links: list[dict[str, str]] = Field(default_factory=list)
+    """`{url, title}` pairs."""
+
+
+class UiSettings(BaseModel):
+    """How the web UI looks for this company."""
+
+    title: str = "greenroom"
+    """The portal's name, shown in the sidebar and page titles."""
+    catalog_columns: list[CatalogColumnSetting] = Field(default_factory=list)
+    """Extra columns of the catalog table (for example a tier label and the owner's colony)."""
+    support_url: str | None = None
+    """Where people ask for help with the portal (a chat channel or issue tracker)."""
+    support_items: list[SupportItemSetting] = Field(default_factory=list)
+    """Link groups shown on the Feedback & Support page."""
+
+
+class AuthSettings(BaseModel):
+    """How people sign in."""
+
+    development_identity: bool = True
+    """Let anyone pick a catalog User to act as, for trying the portal out. Never active
+    when `env` is `production`."""
+
+
 class Settings(BaseSettings):
     """Everything greenroom can be configured with."""
 
@@ -110,6 +156,8 @@ class Settings(BaseSettings):
     run_workers: bool = True
     """Run background work (catalog processing) inside `greenroom serve`."""
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     plugins: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Settings of installed plugins, one mapping per plugin (`plugins.<name>.<setting>`)."""
     config_file: Path | None = None
@@ -128,6 +176,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'greenroom.db').resolve()}"
+
+    @property
+    def development_identity_enabled(self) -> bool:
+        return self.auth.development_identity and self.env != "production"
 
     @property
     def resolved_base_url(self) -> str:

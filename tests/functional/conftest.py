@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,7 +16,7 @@ from greenroom.app import create_app
 from greenroom.catalog.engine import CatalogEngine, catalog_engine
 from greenroom.db.session import Database
 from greenroom.runtime import Runtime
-from greenroom.settings import CatalogSettings, Settings
+from greenroom.settings import AuthSettings, CatalogSettings, Settings, UiSettings
 
 
 @dataclass
@@ -50,6 +52,31 @@ class Portal:
         body: dict[str, Any] = response.json()
         return body
 
+    def page(self, url: str, **params: Any) -> httpx.Response:
+        """GET an HTML page as a browser would ask for it."""
+        # httpx replaces a URL's own query string with `params` when they are given.
+        return self.client.get(url, params=params or None, headers={"Accept": "text/html"})
+
+    def csrf(self) -> str:
+        """The session's CSRF token, read from a rendered form as a browser would."""
+        match = re.search(r'name="csrf_token" value="([^"]+)"', self.page("/settings").text)
+        assert match, "the settings page carries no CSRF token"
+        return match.group(1)
+
+    def form(self, url: str, data: dict[str, Any]) -> httpx.Response:
+        """POST a form with the session's CSRF token, without following the redirect."""
+        return self.client.post(
+            url,
+            data={"csrf_token": self.csrf(), **data},
+            headers={"Accept": "text/html"},
+            follow_redirects=False,
+        )
+
+    def sign_in(self, user_ref: str) -> None:
+        """Act as a catalog User through the development identity."""
+        response = self.form("/auth/development", {"user_ref": user_ref})
+        assert response.status_code == 303, response.text
+
     def names(self, **params: Any) -> list[str]:
         params.setdefault("limit", 1000)
         return sorted(item["metadata"]["name"] for item in self.query(**params)["items"])
@@ -63,7 +90,13 @@ def make_portal(database: Database, tmp_path: Path) -> Iterator[PortalFactory]:
     """Build a portal whose catalog reads the given locations (and any other setting)."""
     clients: list[TestClient] = []
 
-    def build(locations: list[dict[str, str]] | None = None, **catalog: Any) -> Portal:
+    def build(
+        locations: list[dict[str, str]] | None = None,
+        *,
+        ui: dict[str, Any] | None = None,
+        auth: dict[str, Any] | None = None,
+        **catalog: Any,
+    ) -> Portal:
         catalog.setdefault("registration_file_roots", [tmp_path])
         catalog.setdefault("processing_workers", 0)
         settings = Settings(
@@ -72,6 +105,8 @@ def make_portal(database: Database, tmp_path: Path) -> Iterator[PortalFactory]:
             database_url=database.engine.url.render_as_string(hide_password=False),
             run_workers=False,
             catalog=CatalogSettings(locations=locations or [], **catalog),
+            ui=UiSettings(**(ui or {})),
+            auth=AuthSettings(**(auth or {})),
         )
         runtime = Runtime.build(settings, database)
         client = TestClient(create_app(runtime=runtime), raise_server_exceptions=False)

@@ -6,12 +6,10 @@ unchanged against these routes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from greenroom.catalog import schemas
 from greenroom.catalog.engine import catalog_engine
@@ -31,22 +29,12 @@ from greenroom.catalog.service import (
 from greenroom.catalog.validation_service import analyze_location, validate_entity_body
 from greenroom.errors import InputError
 from greenroom.ops.metrics import CATALOG_ENTITIES
-from greenroom.runtime import Runtime
+from greenroom.request_scope import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
 
 MAX_OFFSET = 1_000_000_000
 """Larger offsets cannot be stored by SQLite's integers; no catalog is that large."""
-
-
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def get_session(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    with runtime.database.transaction() as session:
-        yield session
 
 
 def fast_json(body: dict[str, Any]) -> JSONResponse:
@@ -59,8 +47,6 @@ def fast_json(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body)
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SessionDep = Annotated[Session, Depends(get_session)]
 FilterParam = Annotated[list[str], Query(alias="filter", description="Filter set; repeat for OR")]
 FieldsParam = Annotated[list[str], Query(description="Comma-separated dotted paths to keep")]
 

@@ -13,7 +13,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from greenroom.errors import InputError
 
@@ -60,6 +60,10 @@ class EntityQuery:
     limit: int = 20
     offset: int | None = None
     fields: tuple[str, ...] = ()
+    refs: frozenset[str] | None = None
+    """Only these entity refs (the UI's Starred view); None means no restriction."""
+    status: Literal["orphan", "error"] | None = None
+    """Only orphans, or only entities whose last processing failed (the UI's status filter)."""
 
 
 def parse_filter_params(params: Sequence[str]) -> EntityFilter:

@@ -120,7 +120,12 @@ class CatalogQueryRepository:
 
     def lone_search_lookup(self, query: EntityQuery) -> Select[tuple[str]] | None:
         """The search-table lookup a query reduces to, when it is one (`kind` + a tag)."""
-        if query.full_text is not None or len(query.filter.sets) != 1:
+        if (
+            query.full_text is not None
+            or len(query.filter.sets) != 1
+            or query.refs is not None
+            or query.status is not None
+        ):
             return None
         conditions = dict(query.filter.sets[0].conditions)
         kinds = conditions.pop("kind", None)
@@ -225,6 +230,12 @@ class CatalogQueryRepository:
         condition = self.condition(query.filter)
         if query.full_text is not None:
             condition = and_(condition, self.full_text_condition(query.full_text))
+        if query.refs is not None:
+            condition = and_(condition, e.c.entity_ref.in_(sorted(query.refs)))
+        if query.status == "orphan":
+            condition = and_(condition, e.c.orphan.is_(True))
+        elif query.status == "error":
+            condition = and_(condition, e.c.errors.is_not(None))
         sort = self.sort_expression(query.order).label("sort_value")
         descending = query.order.order == "desc"
         # Late row lookup: find the page's uids from indexes alone, then read only
@@ -335,6 +346,17 @@ class CatalogQueryRepository:
         for (errors,) in rows:
             messages.extend(item["message"] for item in json.loads(errors))
         return messages
+
+    def refs_of_source(self, source_key: str, limit: int) -> list[str]:
+        """The entities one source gave, by ref (what a registration created)."""
+        return list(
+            self.session.scalars(
+                select(e.c.entity_ref)
+                .where(e.c.source_key == source_key)
+                .order_by(e.c.entity_ref)
+                .limit(limit)
+            )
+        )
 
     def parent_of(self, ref: str) -> str | None:
         return self.session.scalar(select(e.c.parent_ref).where(e.c.entity_ref == ref))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES: tuple[str, ...] = ("greenroom.catalog.models",)
+MODEL_MODULES: tuple[str, ...] = ("greenroom.catalog.models", "greenroom.web.models")
 
 
 def import_all_models() -> None:

@@ -1,0 +1,1 @@
+"""Who is asking: identities, the ownership they carry, and how people sign in."""

@@ -1,0 +1,1 @@
+"""Squads and people: Your Squads, and the overview of Group and User entity pages."""

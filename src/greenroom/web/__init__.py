@@ -1,0 +1,1 @@
+"""The portal's shell: templates, static assets, sessions, navigation and settings pages."""
