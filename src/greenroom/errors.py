@@ -38,6 +38,13 @@ class ConflictError(GreenroomError):
     name = "ConflictError"
 
 
+class NotAuthenticatedError(GreenroomError):
+    """The request's credentials are missing or invalid (a bad or revoked token)."""
+
+    status_code = 401
+    name = "NotAuthenticatedError"
+
+
 class NotAllowedError(GreenroomError):
     status_code = 403
     name = "NotAllowedError"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from sqlalchemy.orm import Session
 
+    from greenroom.auth.permissions import Action, Policy
     from greenroom.catalog.providers import EntityProvider
     from greenroom.catalog.sources.base import LocationReader
     from greenroom.runtime import Runtime
@@ -81,3 +82,14 @@ def entity_tabs(entity: dict[str, Any]) -> list[EntityTab]:
 def search_results(session: Session, term: str, limit: int) -> list[SearchResult]:
     """Return results for the portal's global search box, best first."""
     raise NotImplementedError
+
+
+@hookspec
+def permission_actions() -> list[Action]:
+    """Return the named actions this plugin checks (`deadletter.redeliver`, ...)."""
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def permission_policy(settings: Settings) -> Policy | None:
+    """Return a policy that replaces the default one (the first plugin to return one wins)."""

@@ -16,6 +16,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "greenroom.ops.hooks",
     "greenroom.web.hooks",
     "greenroom.auth.hooks",
+    "greenroom.audit.hooks",
     "greenroom.catalog.hooks",
     "greenroom.squads.hooks",
 )

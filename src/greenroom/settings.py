@@ -7,6 +7,7 @@ use `${ENV_VAR}` (or `${ENV_VAR:-default}`), substituted when the file is read.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from functools import lru_cache
@@ -119,12 +120,82 @@ class UiSettings(BaseModel):
     """Link groups shown on the Feedback & Support page."""
 
 
-class AuthSettings(BaseModel):
-    """How people sign in."""
+class SignInResolverSetting(BaseModel):
+    """How a signed-in person is matched to a catalog User."""
 
-    development_identity: bool = True
-    """Let anyone pick a catalog User to act as, for trying the portal out. Never active
-    when `env` is `production`."""
+    type: Literal["email", "annotation"] = "email"
+    """`email`: the identity's e-mail against `spec.profile.email` (case-insensitive);
+    `annotation`: a claim (or header) value against an annotation of the User."""
+    claim: str = "email"
+    """The ID-token claim to read (`annotation` resolver): `sub`, `preferred_username`..."""
+    annotation: str | None = None
+    """The User annotation the claim must equal (`annotation` resolver), for example
+    `example.com/okta-id`."""
+
+
+class OidcProviderSetting(BaseModel):
+    """An OpenID Connect provider people sign in with (Google, Entra ID, Okta, Keycloak...)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")
+    """Identifies the provider in URLs: `/auth/oidc/<name>/login`."""
+    title: str | None = None
+    """The sign-in button's label; the name when unset."""
+    issuer: str
+    """The issuer URL; its `/.well-known/openid-configuration` is read at sign-in."""
+    client_id: str
+    client_secret: SecretStr
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    resolver: SignInResolverSetting = Field(default_factory=SignInResolverSetting)
+
+
+class ProxyAuthSetting(BaseModel):
+    """Trust an authenticating reverse proxy (oauth2-proxy, an ingress) to say who is asking."""
+
+    enabled: bool = False
+    header: str = "X-Forwarded-Email"
+    """The request header carrying the person's identity."""
+    trusted_addresses: list[str] = Field(default_factory=list)
+    """Addresses or networks (`10.0.0.0/8`) of the proxies; the header from anyone else is
+    ignored, so a client cannot claim an identity by sending it."""
+    resolver: SignInResolverSetting = Field(default_factory=SignInResolverSetting)
+    """How the header's value is matched to a User (`email`, or `annotation` with `claim`
+    ignored)."""
+
+    @field_validator("trusted_addresses")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for address in value:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{address!r} is not an address or network: {exc}") from exc
+        return value
+
+
+class AuthSettings(BaseModel):
+    """How people and automation sign in, and what they may do."""
+
+    development_identity: bool = False
+    """Let anyone pick a catalog User to act as, for trying the portal out. Off unless
+    enabled, and greenroom refuses to start with it on when `env` is `production`."""
+    oidc: list[OidcProviderSetting] = Field(default_factory=list)
+    """OpenID Connect providers offered on the sign-in page."""
+    proxy: ProxyAuthSetting = Field(default_factory=ProxyAuthSetting)
+    session_hours: float = 12.0
+    """How long a browser session lasts after signing in."""
+    public_read: bool = False
+    """Let requests that are not signed in read the catalog (never change anything)."""
+    admin_groups: list[str] = Field(default_factory=list)
+    """Groups whose members may do anything (`group:default/platform-admins`)."""
+    admin_users: list[str] = Field(default_factory=list)
+    """Users who may do anything, for example the first admin before groups exist."""
+    ownership_includes_child_groups: bool = True
+    """A member of a group also owns what the groups below it own, so a colony lead
+    owns what the colony's squads own."""
+    ownership_includes_parent_groups: bool = False
+    """A member of a group also owns what the groups above it own."""
+    sign_in_attempts_per_minute: int = 20
+    """Sign-in attempts (and failed bearer tokens) allowed per client address per minute."""
 
 
 class Settings(BaseSettings):

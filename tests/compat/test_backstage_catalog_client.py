@@ -61,6 +61,8 @@ COMPONENTS = [
 COMPONENT_NAMES = sorted(name for name, *_ in COMPONENTS)
 SERVICE_NAMES = sorted(name for name, kind, *_ in COMPONENTS if kind == "service")
 REGISTERED_REF = "resource:default/compat-db"
+CLIENT_USER = "user:default/compat-client"
+"""Whom the client acts as: an admin (auth.admin_users) with a bearer token."""
 
 
 def _entity(kind: str, name: str, spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
@@ -174,7 +176,8 @@ class Catalog:
                         "locations": [{"type": "file", "target": str(self.root_file)}],
                         "registration_file_roots": [str(root)],
                         "processing_interval_seconds": 0,
-                    }
+                    },
+                    "auth": {"admin_users": [CLIENT_USER]},
                 }
             ),
             encoding="utf-8",
@@ -265,11 +268,16 @@ def _greenroom_command() -> list[str]:
 class Server:
     """A `greenroom serve` subprocess and what it has logged."""
 
-    def __init__(self, process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], base_url: str, log: Path, token: str
+    ) -> None:
         self.process = process
         self.base_url = base_url
         self.log = log
-        self.http = httpx.Client(base_url=base_url, timeout=10.0)
+        self.token = token
+        self.http = httpx.Client(
+            base_url=base_url, timeout=10.0, headers={"Authorization": f"Bearer {token}"}
+        )
         self.registered_location: dict[str, Any] = {}
         """The location registered through the API before the client runs."""
 
@@ -336,6 +344,16 @@ def server(catalog: Catalog) -> Iterator[Server]:
         GREENROOM_PORT=str(port),
         GREENROOM_HOST="127.0.0.1",
     )
+    # The operator's way in: a token made on the server's machine, for an admin user.
+    created_token = subprocess.run(
+        [*_greenroom_command()[:-1], "token", "create", "--user", CLIENT_USER, "--expires", "1d"],
+        cwd=catalog.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = created_token.stdout.strip().splitlines()[-1]
     log = catalog.root / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -346,7 +364,7 @@ def server(catalog: Catalog) -> Iterator[Server]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    running = Server(process, f"http://127.0.0.1:{port}", log)
+    running = Server(process, f"http://127.0.0.1:{port}", log, token)
     try:
         running.wait_until(
             "a processed catalog (entities > 0, pending == 0)", running.catalog_settled
@@ -372,7 +390,14 @@ def server(catalog: Catalog) -> Iterator[Server]:
 def results(node: str, server: Server, catalog: Catalog) -> dict[str, Any]:
     """What drive.mjs printed: one entry per client call."""
     ran = subprocess.run(
-        [node, "drive.mjs", server.base_url, str(catalog.dry_run_file), REGISTERED_REF],
+        [
+            node,
+            "drive.mjs",
+            server.base_url,
+            str(catalog.dry_run_file),
+            REGISTERED_REF,
+            server.token,
+        ],
         cwd=CLIENT_DIR,
         capture_output=True,
         text=True,

@@ -11,21 +11,36 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from greenroom.app import create_app
+from greenroom.auth.tokens import TokenService
 from greenroom.catalog.engine import CatalogEngine, catalog_engine
 from greenroom.db.session import Database
 from greenroom.runtime import Runtime
 from greenroom.settings import AuthSettings, CatalogSettings, Settings, UiSettings
 
+ADMIN = "user:default/test-admin"
+"""The API client's identity: an admin (through `auth.admin_users`) with a bearer token."""
+
 
 @dataclass
 class Portal:
-    """A running greenroom: an HTTP client and its catalog engine, driven synchronously."""
+    """A running greenroom, driven synchronously: `client` calls the API with an admin's
+    bearer token; `browser` is a cookie-only client, as a person's browser is."""
 
     client: TestClient
+    browser: TestClient
     runtime: Runtime
     root: Path
+
+    def token_for(self, user_ref: str, scopes: list[str] | None = None) -> str:
+        """A fresh bearer token for a user, as `greenroom token create` makes one."""
+        with self.runtime.database.transaction(write=True) as session:
+            issued = TokenService(session).create(
+                user_ref=user_ref, name="test", scopes=scopes or ["*"], created_by="test"
+            )
+        return issued.token
 
     @property
     def engine(self) -> CatalogEngine:
@@ -55,17 +70,18 @@ class Portal:
     def page(self, url: str, **params: Any) -> httpx.Response:
         """GET an HTML page as a browser would ask for it."""
         # httpx replaces a URL's own query string with `params` when they are given.
-        return self.client.get(url, params=params or None, headers={"Accept": "text/html"})
+        return self.browser.get(url, params=params or None, headers={"Accept": "text/html"})
 
     def csrf(self) -> str:
         """The session's CSRF token, read from a rendered form as a browser would."""
-        match = re.search(r'name="csrf_token" value="([^"]+)"', self.page("/settings").text)
-        assert match, "the settings page carries no CSRF token"
+        # Every page's <body> hands htmx the token; the sign-in page is open to anyone.
+        match = re.search(r'"X-CSRF-Token": "([^"]+)"', self.page("/auth/sign-in").text)
+        assert match, "the sign-in page carries no CSRF token"
         return match.group(1)
 
     def form(self, url: str, data: dict[str, Any]) -> httpx.Response:
         """POST a form with the session's CSRF token, without following the redirect."""
-        return self.client.post(
+        return self.browser.post(
             url,
             data={"csrf_token": self.csrf(), **data},
             headers={"Accept": "text/html"},
@@ -106,17 +122,39 @@ def make_portal(database: Database, tmp_path: Path) -> Iterator[PortalFactory]:
             run_workers=False,
             catalog=CatalogSettings(locations=locations or [], **catalog),
             ui=UiSettings(**(ui or {})),
-            auth=AuthSettings(**(auth or {})),
+            # Pages are read anonymously unless a test says otherwise; permission tests do.
+            auth=AuthSettings(
+                **{
+                    "development_identity": True,
+                    "public_read": True,
+                    "admin_users": [ADMIN],
+                    **(auth or {}),
+                }
+            ),
         )
         runtime = Runtime.build(settings, database)
-        client = TestClient(create_app(runtime=runtime), raise_server_exceptions=False)
-        client.__enter__()
+        app = create_app(runtime=runtime)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()  # runs the lifespan: the embedded database is migrated
         clients.append(client)
-        return Portal(client=client, runtime=runtime, root=tmp_path)
+        portal = Portal(
+            client=client,
+            browser=TestClient(app, raise_server_exceptions=False),
+            runtime=runtime,
+            root=tmp_path,
+        )
+        client.headers["Authorization"] = f"Bearer {portal.token_for(ADMIN)}"
+        return portal
 
     yield build
     for client in clients:
         client.__exit__(None, None, None)
+    # The safety net behind the route test: no request may change state unchecked.
+    with database.engine.connect() as connection:
+        unchecked = connection.execute(
+            text("SELECT method, path FROM audit_events WHERE outcome = 'unchecked'")
+        ).all()
+    assert not unchecked, f"state changed without a permission check: {unchecked}"
 
 
 def write(path: Path, text: str) -> Path:

@@ -11,11 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from greenroom.auth.authorization import exempt
+from greenroom.auth.identity import resolve_identity
+from greenroom.auth.sessions import start_session
 from greenroom.catalog.filters import FullTextFilter, SortField
 from greenroom.catalog.service import CatalogService, canonical_ref
 from greenroom.errors import InputError, NotFoundError
-from greenroom.web.csrf import require_csrf
-from greenroom.web.page import IDENTITY_KEY, PageDep
+from greenroom.web.page import PageDep
 from greenroom.web.views import local_path
 
 router = APIRouter(prefix="/auth", include_in_schema=False)
@@ -50,7 +52,13 @@ def choose_user(
     )
 
 
-@router.post("/development", dependencies=[EnabledDep, Depends(require_csrf)])
+@router.post(
+    "/development",
+    dependencies=[
+        EnabledDep,
+        exempt("choosing a development identity is signing in", audit_action="auth.sign_in"),
+    ],
+)
 def sign_in_as(
     page: PageDep,
     user_ref: Annotated[str, Form(max_length=512)],
@@ -60,11 +68,6 @@ def sign_in_as(
     [user] = CatalogService(page.session).by_refs([ref])
     if user is None or user["kind"].lower() != "user":
         raise InputError(f"There is no User {ref} in the catalog.")
-    page.request.session[IDENTITY_KEY] = ref
+    start_session(page.request, ref, "development")
+    page.request.state.identity = resolve_identity(page.session, ref, "development")
     return RedirectResponse(local_path(next_), status_code=303)
-
-
-@router.post("/sign-out", dependencies=[Depends(require_csrf)])
-def sign_out(request: Request) -> RedirectResponse:
-    request.session.pop(IDENTITY_KEY, None)
-    return RedirectResponse("/catalog", status_code=303)

@@ -1,20 +1,26 @@
-"""The identity of a request: a catalog User and the refs whose entities it owns.
+"""The identity of a request: a principal, and the refs whose entities it owns.
 
-Ownership refs are the user and the groups it is a member of; the catalog's
-Owned filter, Your Squads and (later) the permission policy all read them, so
-"what is mine" means the same thing on every page.
+Ownership refs are the user, the groups it is a member of and, as configured,
+the groups below those (a colony lead owns what the colony's squads own) or
+above them. The catalog's Owned filter, Your Squads and the permission policy
+all read them, so "what is mine" means the same thing everywhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.service import CatalogService
+from greenroom.settings import AuthSettings
 
 IdentitySource = Literal["development", "token", "oidc", "proxy"]
+MAX_GROUP_DEPTH = 10
+MAX_OWNERSHIP_REFS = 1000
 
 
 @dataclass(frozen=True)
@@ -26,18 +32,50 @@ class Identity:
     group_refs: tuple[str, ...]
     """The groups the user is a member of, directly."""
     source: IdentitySource
+    related_group_refs: tuple[str, ...] = ()
+    """Groups below (or above) the user's groups whose entities the user also owns."""
+    scopes: frozenset[str] | None = None
+    """What a token may do (action patterns); None for a signed-in person."""
+    token_id: str | None = None
 
     @property
     def ownership_refs(self) -> tuple[str, ...]:
-        return (self.user_ref, *self.group_refs)
+        return (self.user_ref, *self.group_refs, *self.related_group_refs)
 
 
-def resolve_identity(session: Session, user_ref: str, source: IdentitySource) -> Identity | None:
-    """The identity of a catalog User, or None when no such User exists (any more)."""
+def resolve_identity(
+    session: Session,
+    user_ref: str,
+    source: IdentitySource,
+    auth: AuthSettings | None = None,
+    *,
+    scopes: frozenset[str] | None = None,
+    token_id: str | None = None,
+) -> Identity | None:
+    """The identity of a catalog User, or None when no such User exists (any more).
+
+    A token's user need not be in the catalog (a bot account created by an
+    operator); it then owns only what names it directly.
+    """
     [user] = CatalogService(session).by_refs([user_ref])
-    if user is None or user.get("kind", "").lower() != "user":
-        return None
-    return identity_of(user, source)
+    if user is None or str(user.get("kind", "")).lower() != "user":
+        if source != "token":
+            return None
+        name = user_ref.split("/", 1)[-1]
+        return Identity(user_ref, name, None, None, (), source, (), scopes, token_id)
+    identity = identity_of(user, source)
+    related = _related_groups(session, identity.group_refs, auth) if auth else ()
+    return Identity(
+        user_ref=identity.user_ref,
+        display_name=identity.display_name,
+        email=identity.email,
+        picture=identity.picture,
+        group_refs=identity.group_refs,
+        source=source,
+        related_group_refs=related,
+        scopes=scopes,
+        token_id=token_id,
+    )
 
 
 def identity_of(user: dict[str, Any], source: IdentitySource) -> Identity:
@@ -59,3 +97,35 @@ def identity_of(user: dict[str, Any], source: IdentitySource) -> Identity:
         group_refs=tuple(groups),
         source=source,
     )
+
+
+def _related_groups(
+    session: Session, groups: tuple[str, ...], auth: AuthSettings
+) -> tuple[str, ...]:
+    directions = []
+    if auth.ownership_includes_child_groups:
+        directions.append("parentOf")  # a group is the parentOf the groups below it
+    if auth.ownership_includes_parent_groups:
+        directions.append("childOf")
+    if not directions or not groups:
+        return ()
+    repository = CatalogQueryRepository(session)
+    found: set[str] = set()
+    frontier: Iterable[str] = groups
+    seen = set(groups)
+    for _ in range(MAX_GROUP_DEPTH):
+        relations = repository.relations_of(list(frontier))
+        next_level = {
+            target
+            for pairs in relations.values()
+            for relation_type, target in pairs
+            if relation_type in directions and target.startswith("group:") and target not in seen
+        }
+        if not next_level:
+            break
+        seen |= next_level
+        found |= next_level
+        if len(found) >= MAX_OWNERSHIP_REFS:
+            break
+        frontier = next_level
+    return tuple(sorted(found))[:MAX_OWNERSHIP_REFS]

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 
+from greenroom.auth.authorization import AuthorizerDep, permission, resource_permission
 from greenroom.catalog import schemas
 from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.facet_cache import FacetCache
@@ -20,6 +21,7 @@ from greenroom.catalog.filters import (
     parse_list_order,
     parse_order_field,
 )
+from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.service import (
     MAX_FULL_TEXT_FIELDS,
     CatalogService,
@@ -27,12 +29,13 @@ from greenroom.catalog.service import (
     RefreshService,
 )
 from greenroom.catalog.validation_service import analyze_location, validate_entity_body
-from greenroom.errors import InputError
+from greenroom.errors import InputError, NotFoundError
 from greenroom.ops.metrics import CATALOG_ENTITIES
 from greenroom.request_scope import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
 
+ChecksItself = resource_permission()
 MAX_OFFSET = 1_000_000_000
 """Larger offsets cannot be stored by SQLite's integers; no catalog is that large."""
 
@@ -106,7 +109,11 @@ def list_entities(
     return items[start : start + limit] if limit is not None else items[start:]
 
 
-@router.post("/entities/by-refs", response_model=schemas.EntitiesByRefsResponse)
+@router.post(
+    "/entities/by-refs",
+    response_model=schemas.EntitiesByRefsResponse,
+    dependencies=[permission("portal.read")],  # a read sent as POST (the refs are the body)
+)
 def entities_by_refs(
     session: SessionDep,
     body: schemas.EntitiesByRefsRequest,
@@ -137,11 +144,16 @@ def entity_by_uid(session: SessionDep, uid: str) -> dict[str, Any]:
     return CatalogService(session).by_uid(uid)
 
 
-@router.delete("/entities/by-uid/{uid}", status_code=204)
-def delete_entity(runtime: RuntimeDep, uid: str) -> Response:
+@router.delete("/entities/by-uid/{uid}", status_code=204, dependencies=[ChecksItself])
+def delete_entity(runtime: RuntimeDep, authorizer: AuthorizerDep, uid: str) -> Response:
     """Remove an entity; one its source still gives comes back on the next pass."""
     with runtime.database.transaction(write=True) as session:
-        source_key = CatalogService(session).delete_by_uid(uid)
+        service = CatalogService(session)
+        try:
+            authorizer.check("catalog.entity.delete", authorizer.entity(service.by_uid(uid)))
+        except NotFoundError:
+            return Response(status_code=204)  # Backstage answers 204 for an unknown uid too
+        source_key = service.delete_by_uid(uid)
     if source_key:
         catalog_engine(runtime).entities_changed()
         catalog_engine(runtime).wake()
@@ -179,13 +191,20 @@ def location_by_entity(
     return service.by_entity(kind, namespace, name)
 
 
-@router.post("/locations", status_code=201, response_model=schemas.AddLocationResponse)
+@router.post(
+    "/locations",
+    status_code=201,
+    response_model=schemas.AddLocationResponse,
+    dependencies=[ChecksItself],
+)
 def add_location(
     runtime: RuntimeDep,
+    authorizer: AuthorizerDep,
     body: schemas.LocationSpecBody,
     dry_run: Annotated[bool, Query(alias="dryRun")] = False,
 ) -> JSONResponse:
     """Register a location; with `dryRun=true`, only return the entities it would give."""
+    authorizer.check("catalog.location.analyze" if dry_run else "catalog.location.create")
     engine = catalog_engine(runtime)
     with runtime.database.transaction(write=True) as session:
         service = LocationService(session, runtime.settings.catalog, engine.processor)
@@ -196,20 +215,33 @@ def add_location(
     return JSONResponse(result, status_code=201)
 
 
-@router.delete("/locations/{location_id}", status_code=204)
-def delete_location(runtime: RuntimeDep, location_id: str) -> Response:
+@router.delete("/locations/{location_id}", status_code=204, dependencies=[ChecksItself])
+def delete_location(runtime: RuntimeDep, authorizer: AuthorizerDep, location_id: str) -> Response:
     engine = catalog_engine(runtime)
+    authorizer.check(
+        "catalog.location.delete",
+        authorizer.location(location_id, registered_source_key(location_id)),
+    )
     with runtime.database.transaction(write=True) as session:
         LocationService(session, runtime.settings.catalog, engine.processor).delete(location_id)
     engine.entities_changed()
     return Response(status_code=204)
 
 
-@router.post("/refresh")
+@router.post("/refresh", dependencies=[ChecksItself])
 def refresh(
-    runtime: RuntimeDep, body: Annotated[schemas.RefreshRequest | None, Body()] = None
+    runtime: RuntimeDep,
+    authorizer: AuthorizerDep,
+    body: Annotated[schemas.RefreshRequest | None, Body()] = None,
 ) -> Response:
     """Process an entity's source now (or every source, with no `entityRef`)."""
+    if body is None or body.entityRef is None:
+        authorizer.check("catalog.refresh.all")
+    else:
+        [entity] = CatalogService(authorizer.session).by_refs([body.entityRef])
+        if entity is None:
+            raise NotFoundError(f"No entity {body.entityRef} to refresh")
+        authorizer.check("catalog.entity.refresh", authorizer.entity(entity))
     engine = catalog_engine(runtime)
     with runtime.database.transaction(write=True) as session:
         RefreshService(session).refresh(body.entityRef if body else None)
@@ -220,7 +252,7 @@ def refresh(
     return Response(status_code=200)
 
 
-@router.post("/validate-entity")
+@router.post("/validate-entity", dependencies=[permission("portal.read")])
 def validate_entity(runtime: RuntimeDep, body: schemas.ValidateEntityRequest) -> Response:
     """200 when the entity is valid, else 400 with every problem."""
     errors = validate_entity_body(body.entity, body.location)
@@ -229,7 +261,11 @@ def validate_entity(runtime: RuntimeDep, body: schemas.ValidateEntityRequest) ->
     return Response(status_code=200)
 
 
-@router.post("/analyze-location", response_model=schemas.AnalyzeLocationResponse)
+@router.post(
+    "/analyze-location",
+    response_model=schemas.AnalyzeLocationResponse,
+    dependencies=[permission("catalog.location.analyze")],
+)
 def analyze(runtime: RuntimeDep, body: schemas.AnalyzeLocationRequest) -> dict[str, Any]:
     """The catalog files a repository already has, and whether they are registered."""
     engine = catalog_engine(runtime)

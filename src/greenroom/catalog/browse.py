@@ -23,7 +23,7 @@ from greenroom.catalog.filters import (
     SortField,
 )
 from greenroom.catalog.model import InvalidEntityRef, parse_entity_ref
-from greenroom.catalog.query_repository import CatalogQueryRepository
+from greenroom.catalog.query_repository import DISPLAY_NAME_SORT, CatalogQueryRepository
 from greenroom.catalog.service import CatalogService
 from greenroom.errors import InputError
 
@@ -45,7 +45,7 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 GENERIC_COLUMNS = ("name", "owner", "description", "tags")
 SORT_FIELDS = {
-    "name": "metadata.name",
+    "name": DISPLAY_NAME_SORT,  # the column shows the title where there is one
     "system": "spec.system",
     "domain": "spec.domain",
     "owner": "relations.ownedBy",

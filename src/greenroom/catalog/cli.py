@@ -1,4 +1,8 @@
-"""`greenroom catalog …`: validate files in CI, import locations, list and graph entities."""
+"""`greenroom catalog …`: validate files in CI, import locations, list and graph entities.
+
+`ls` and `refresh` work on this machine's database, or with `--url` on a remote
+greenroom through its API, as the token's user.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +23,23 @@ from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.providers import IMPORTED_PROVIDER, registered_source_key
 from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.repository import LocationRepository, SourceRepository, now_utc
-from greenroom.catalog.service import CatalogService, canonical_ref
+from greenroom.catalog.service import CatalogService, RefreshService, canonical_ref
 from greenroom.catalog.sources.base import LocationReadError
 from greenroom.catalog.sources.file import FileReader
+from greenroom.cli.local import local_runtime
+from greenroom.cli.remote import RemotePortal, connect, remote_options
 from greenroom.errors import GreenroomError
-from greenroom.ops.logging import configure_logging
 from greenroom.runtime import Runtime
-from greenroom.settings import get_settings
 
 console = Console()
 errors_console = Console(stderr=True)
+FULL_TEXT_FIELDS = ("metadata.name", "metadata.title", "spec.profile.displayName")
+REMOTE_PAGE_SIZE = 100
+"""Entities asked of a remote portal per request while `ls --url` pages through."""
 
 
 def _runtime() -> Runtime:
-    settings = get_settings()
-    configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
-    runtime = Runtime.build(settings)
-    if runtime.database.dialect == "sqlite":
-        from greenroom.db import migrate
-
-        migrate.upgrade(runtime.database.engine)
-    return runtime
+    return local_runtime()
 
 
 @click.group("catalog")
@@ -127,14 +127,36 @@ def import_command(target: str, location_type: str | None) -> None:
 
 
 @catalog_group.command("refresh")
-def refresh_command() -> None:
-    """Read every source now and wait until the catalog is up to date."""
+@click.option("--entity", "entity_ref", help="Only this entity's source, e.g. component:ledger.")
+@remote_options
+def refresh_command(entity_ref: str | None, url: str | None, token: str | None) -> None:
+    """Read every source (or one entity's) now and wait until the catalog is up to date.
+
+    With --url, ask a remote greenroom to refresh, as the token's user; it
+    processes the refresh in the background.
+    """
+    ref = canonical_ref(entity_ref, default_kind="component") if entity_ref else None
+    if url:
+        with connect(url, token) as portal:
+            portal.post("/api/catalog/refresh", {"entityRef": ref} if ref else {})
+        what = ref or "the whole catalog"
+        console.print(f"{portal.url} is refreshing {what}; it processes it in the background.")
+        return
     runtime = _runtime()
     engine = catalog_engine(runtime)
-    engine.sync_sources()
-    with runtime.database.transaction() as session:
-        SourceRepository(session).schedule_all(now_utc())
-        total = SourceRepository(session).count()
+    if ref is None:
+        engine.sync_sources()
+    try:
+        with runtime.database.transaction(write=True) as session:
+            sources = SourceRepository(session)
+            if ref is None:
+                sources.schedule_all(now_utc())
+                total = sources.count()
+            else:
+                RefreshService(session).refresh(ref)
+                total = sources.pending_count(now_utc())
+    except GreenroomError as exc:
+        raise click.ClickException(exc.message) from exc
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -187,6 +209,7 @@ def _filters(
 @click.option("--text", help="Full-text term over name, title and display name.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print entities as JSON lines.")
+@remote_options
 def ls_command(
     kind: str | None,
     type_: str | None,
@@ -198,22 +221,16 @@ def ls_command(
     text: str | None,
     limit: int,
     as_json: bool,
+    url: str | None,
+    token: str | None,
 ) -> None:
-    """List entities with the same filters as the API."""
-    runtime = _runtime()
+    """List entities with the same filters as the API (of a remote greenroom with --url)."""
     filters = _filters(kind, type_, owner, lifecycle, tags, namespace, extra)
-    full_text = (
-        FullTextFilter(text, ("metadata.name", "metadata.title", "spec.profile.displayName"))
-        if text
-        else None
-    )
-    with runtime.database.transaction() as session:
-        try:
-            page = CatalogService(session).query(
-                filters=filters, order=SortField("metadata.name"), full_text=full_text, limit=limit
-            )
-        except GreenroomError as exc:
-            raise click.ClickException(exc.message) from exc
+    if url:
+        with connect(url, token) as portal:
+            page = _remote_query(portal, filters, text, limit)
+    else:
+        page = _local_query(filters, text, limit)
     if as_json:
         for item in page["items"]:
             click.echo(json.dumps(item))
@@ -230,6 +247,39 @@ def ls_command(
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def _local_query(filters: list[str], text: str | None, limit: int) -> dict[str, Any]:
+    runtime = _runtime()
+    full_text = FullTextFilter(text, FULL_TEXT_FIELDS) if text else None
+    with runtime.database.transaction() as session:
+        try:
+            return CatalogService(session).query(
+                filters=filters, order=SortField("metadata.name"), full_text=full_text, limit=limit
+            )
+        except GreenroomError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+def _remote_query(
+    portal: RemotePortal, filters: list[str], text: str | None, limit: int
+) -> dict[str, Any]:
+    """The same page `_local_query` gives, read from `by-query` a page at a time."""
+    params: dict[str, Any] = {
+        "filter": filters,
+        "orderField": "metadata.name,asc",
+        "limit": min(limit, REMOTE_PAGE_SIZE),
+    }
+    if text:
+        params |= {"fullTextFilterTerm": text, "fullTextFilterFields": ",".join(FULL_TEXT_FIELDS)}
+    first = page = portal.get("/api/catalog/entities/by-query", params)
+    items: list[dict[str, Any]] = list(page["items"])
+    while len(items) < limit and (cursor := page.get("pageInfo", {}).get("nextCursor")):
+        # A cursor carries the whole query; only the page size may change.
+        wanted = min(limit - len(items), REMOTE_PAGE_SIZE)
+        page = portal.get("/api/catalog/entities/by-query", {"cursor": cursor, "limit": wanted})
+        items.extend(page["items"])
+    return {"items": items[:limit], "totalItems": first["totalItems"]}
 
 
 def _row(item: dict[str, Any]) -> tuple[str, str, str, str, str]:

@@ -73,11 +73,11 @@ class GraphNode:
 
     @property
     def label(self) -> str:
-        """The text a graph shows: the title, else the ref as Backstage humanizes it."""
+        """The text a graph shows: the title, else the name (the kind is drawn above it)."""
         if self.title:
             return self.title
         namespace = "" if self.namespace == DEFAULT_NAMESPACE else f"{self.namespace}/"
-        return f"{self.kind.lower()}:{namespace}{self.name}"
+        return f"{namespace}{self.name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,8 +117,19 @@ def displayed_label(node: GraphNode) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
+KIND_LINE_CHAR_WIDTH = 6.6
+"""The small uppercase kind line above the label (`COMPONENT · SERVICE`)."""
+
+
+def kind_line(node: GraphNode) -> str:
+    return f"{node.kind} · {node.spec_type}" if node.spec_type else node.kind
+
+
 def node_size(node: GraphNode) -> tuple[float, float]:
-    text = len(displayed_label(node)) * NODE_CHAR_WIDTH
+    text = max(
+        len(displayed_label(node)) * NODE_CHAR_WIDTH,
+        len(kind_line(node)) * KIND_LINE_CHAR_WIDTH,
+    )
     width = min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, text + NODE_PADDING + NODE_ICON_WIDTH))
     return math.ceil(width), NODE_HEIGHT
 

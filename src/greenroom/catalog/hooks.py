@@ -9,6 +9,8 @@ import click
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from greenroom.auth.permissions import Action
+from greenroom.catalog.actions import CATALOG_ACTIONS
 from greenroom.catalog.api import router
 from greenroom.catalog.cli import catalog_group
 from greenroom.catalog.engine import CatalogWorker
@@ -66,3 +68,8 @@ def entity_tabs(entity: dict[str, Any]) -> list[EntityTab]:
 @hookimpl
 def search_results(session: Session, term: str, limit: int) -> list[SearchResult]:
     return search_catalog(session, term, limit)
+
+
+@hookimpl
+def permission_actions() -> list[Action]:
+    return CATALOG_ACTIONS

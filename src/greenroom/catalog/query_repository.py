@@ -70,6 +70,8 @@ REVERSE_RELATIONS: dict[str, str] = {
 }
 REVERSE_RELATION_KEYS = {key: value.lower() for key, value in REVERSE_RELATIONS.items()}
 ORPHAN_ANNOTATION = "backstage.io/orphan"
+DISPLAY_NAME_SORT = "greenroom:title-or-name"
+"""A sort key of the UI's (never a Backstage field): title, else name."""
 _HIGH = "\U0010ffff"
 
 
@@ -207,6 +209,10 @@ class CatalogQueryRepository:
 
     def sort_expression(self, order: SortField) -> ColumnElement[Any]:
         key = order.field.lower()
+        if key == DISPLAY_NAME_SORT:
+            # What the UI shows as the name: the title where there is one. Both columns
+            # are in the kind+name index, so the sort reads no entity rows.
+            return func.coalesce(e.c.title, e.c.name)
         if key in _ALWAYS_PRESENT:
             return _COLUMN_KEYS[key]
         if key in _COLUMN_KEYS:
@@ -355,6 +361,16 @@ class CatalogQueryRepository:
                 .where(e.c.source_key == source_key)
                 .order_by(e.c.entity_ref)
                 .limit(limit)
+            )
+        )
+
+    def owners_of_source(self, source_key: str) -> list[str]:
+        """Everyone who owns something a source gave (who may remove that source)."""
+        return sorted(
+            self.session.scalars(
+                select(e.c.owner_ref)
+                .where(e.c.source_key == source_key, e.c.owner_ref.is_not(None))
+                .distinct()
             )
         )
 

@@ -36,7 +36,9 @@ def catalog_tabs(entity: Mapping[str, Any]) -> list[EntityTab]:
         tabs.append(EntityTab("", "Overview", "catalog/tab_overview.html", overview, order=0))
     if kind in {"component", "resource", "system"}:
         tabs.append(
-            EntityTab("dependencies", "Dependencies", "catalog/tab_dependencies.html", related)
+            EntityTab(
+                "dependencies", "Dependencies", "catalog/tab_dependencies.html", related, order=20
+            )
         )
     if kind in {"component", "api", "system"}:
         tabs.append(EntityTab("api", "APIs", "catalog/tab_apis.html", related, order=30))

@@ -8,6 +8,7 @@ import click
 
 from greenroom import __version__
 from greenroom.cli.db import db_group
+from greenroom.cli.remote import whoami_command
 from greenroom.cli.serve import serve_command, worker_command
 from greenroom.errors import GreenroomError
 from greenroom.plugins import get_plugin_manager, installed_plugins
@@ -22,6 +23,7 @@ def cli() -> None:
 cli.add_command(serve_command)
 cli.add_command(worker_command)
 cli.add_command(db_group)
+cli.add_command(whoami_command)
 
 
 @cli.command("plugins")

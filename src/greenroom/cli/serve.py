@@ -28,7 +28,16 @@ def serve_command(host: str | None, port: int | None) -> None:
         settings.port = port
     app = create_app(settings)
     click.echo(f"greenroom is serving at {settings.resolved_base_url}/")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # proxy_headers=False: the client address must be the connection's peer, which is
+    # what `auth.proxy.trusted_addresses` and the sign-in rate limit are checked against.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 @click.command("worker")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES: tuple[str, ...] = ("greenroom.catalog.models", "greenroom.web.models")
+MODEL_MODULES: tuple[str, ...] = (
+    "greenroom.catalog.models",
+    "greenroom.web.models",
+    "greenroom.auth.models",
+    "greenroom.audit.models",
+)
 
 
 def import_all_models() -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from greenroom.auth.identity import Identity
-from greenroom.web.page import render_page, request_identity
+from greenroom.auth.authorization import Authorizer, get_authorizer
+from greenroom.errors import GreenroomError
+from greenroom.web.page import render_page
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +26,25 @@ TITLES = {
 
 
 def render_error(request: Request, status: int, message: str) -> Response:
+    if status == 401 and request.method in ("GET", "HEAD"):
+        # A browser that is not signed in goes to sign in, and comes back afterwards.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/auth/sign-in?{urlencode({'next': target})}", status_code=303)
     return render_page(
         request,
         "web/error.html",
         {"status": status, "title": TITLES.get(status, "Error"), "message": message},
-        _identity_or_none(request),
+        _authorizer_or_none(request),
         status_code=status,
     )
 
 
-def _identity_or_none(request: Request) -> Identity | None:
-    # The error may be the database's own; the page must still render without it.
+def _authorizer_or_none(request: Request) -> Authorizer | None:
+    # The error may be the database's, or the credentials' own (a revoked token): the
+    # page must still render, showing no one signed in.
     try:
         with request.app.state.runtime.database.transaction() as session:
-            return request_identity(request, session)
-    except SQLAlchemyError:
-        log.warning("could not resolve the identity for an error page", exc_info=True)
+            return get_authorizer(request, session)
+    except (SQLAlchemyError, GreenroomError):
+        log.info("no identity for an error page", exc_info=True)
         return None

@@ -29,6 +29,8 @@ class NavEntry:
     """One of the icon names in `web/_icons.html` (catalog, squads, docs, apis, create, ...)."""
     order: int = 100
     section: Literal["main", "footer"] = "main"
+    action: str | None = None
+    """Shown only to people the policy allows this action (`audit.read` for the audit log)."""
 
 
 @dataclass(frozen=True)

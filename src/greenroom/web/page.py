@@ -16,13 +16,13 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.templating import Jinja2Templates
 
-from greenroom.auth.identity import Identity, resolve_identity
+from greenroom.auth.authorization import Authorizer, get_authorizer
+from greenroom.auth.identity import Identity
 from greenroom.request_scope import SessionDep
 from greenroom.runtime import Runtime
 from greenroom.web.csrf import csrf_token
 from greenroom.web.extensions import NavEntry
 
-IDENTITY_KEY = "identity"
 THEMES = ("auto", "light", "dark")
 
 
@@ -38,7 +38,11 @@ class Frame:
 class Page:
     request: Request
     session: Session
-    identity: Identity | None
+    authorizer: Authorizer
+
+    @property
+    def identity(self) -> Identity | None:
+        return self.authorizer.identity
 
     @property
     def runtime(self) -> Runtime:
@@ -49,7 +53,7 @@ class Page:
         self, template: str, context: Mapping[str, Any] | None = None, *, status_code: int = 200
     ) -> HTMLResponse:
         return render_page(
-            self.request, template, context or {}, self.identity, status_code=status_code
+            self.request, template, context or {}, self.authorizer, status_code=status_code
         )
 
 
@@ -57,18 +61,25 @@ def render_page(
     request: Request,
     template: str,
     context: Mapping[str, Any],
-    identity: Identity | None,
+    authorizer: Authorizer | None,
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """Render a page in the frame; `authorizer` is None only when the request has no identity
+    that could be established (an error page about the credentials themselves)."""
     frame: Frame = request.app.state.frame
     settings = request.app.state.settings
     theme = request.session.get("theme")
     path = request.url.path
+    can = authorizer.can if authorizer else (lambda *_: False)
+    navigation = [e for e in frame.navigation if e.action is None or can(e.action)]
     frame_context = {
-        "identity": identity,
-        "navigation": [entry for entry in frame.navigation if entry.section == "main"],
-        "footer_navigation": [entry for entry in frame.navigation if entry.section == "footer"],
+        "identity": authorizer.identity if authorizer else None,
+        # Pages offer only what the person may do: `can("catalog.entity.refresh", resource)`.
+        "can": can,
+        "entity_resource": authorizer.entity if authorizer else None,
+        "navigation": [entry for entry in navigation if entry.section == "main"],
+        "footer_navigation": [entry for entry in navigation if entry.section == "footer"],
         "active_path": max(
             (entry.path for entry in frame.navigation if _within(path, entry.path)),
             key=len,
@@ -80,26 +91,20 @@ def render_page(
         "development_identity": settings.development_identity_enabled,
         "search_term": request.query_params.get("q", "") if path == "/search" else "",
     }
-    return frame.templates.TemplateResponse(
+    response = frame.templates.TemplateResponse(
         request, template, {**frame_context, **context}, status_code=status_code
     )
+    # htmx asks the same URLs for fragments: caches must not hand one out as the page.
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 def _within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix.rstrip("/") + "/")
 
 
-def request_identity(request: Request, session: Session) -> Identity | None:
-    """Who is asking: the development identity kept in the signed session cookie."""
-    settings = request.app.state.settings
-    user_ref = request.session.get(IDENTITY_KEY)
-    if not settings.development_identity_enabled or not isinstance(user_ref, str):
-        return None
-    return resolve_identity(session, user_ref, "development")
-
-
 def get_page(request: Request, session: SessionDep) -> Page:
-    return Page(request=request, session=session, identity=request_identity(request, session))
+    return Page(request=request, session=session, authorizer=get_authorizer(request, session))
 
 
 PageDep = Annotated[Page, Depends(get_page)]

@@ -8,11 +8,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from greenroom.runtime import Runtime
 from greenroom.web.errors import render_error
 from greenroom.web.page import Frame
+from greenroom.web.session_cookie import SESSION_COOKIE, SESSION_MAX_AGE_SECONDS
 from greenroom.web.static_files import VersionedStaticFiles
 from greenroom.web.templating import STATIC_DIR, build_templates
-
-SESSION_COOKIE = "greenroom_session"
-SESSION_MAX_AGE_SECONDS = 14 * 24 * 3600
 
 
 def install_web(app: FastAPI, runtime: Runtime) -> None:

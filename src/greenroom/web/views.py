@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from greenroom.auth.authorization import exempt
 from greenroom.catalog.service import CatalogService, canonical_ref
 from greenroom.errors import InputError, NotAllowedError
-from greenroom.web.csrf import require_csrf
 from greenroom.web.extensions import SearchResult
 from greenroom.web.page import THEMES, PageDep
 from greenroom.web.repository import StarRepository
 
 router = APIRouter(include_in_schema=False)
-CsrfDep = Depends(require_csrf)
 SEARCH_LIMIT = 20
 
 
@@ -46,7 +45,12 @@ def settings_page(page: PageDep) -> HTMLResponse:
     return page.render("web/settings.html", {"starred": starred, "themes": THEMES})
 
 
-@router.post("/settings/theme", dependencies=[CsrfDep])
+@router.post(
+    "/settings/theme",
+    dependencies=[
+        exempt("a display preference kept in one's own session", audit_action="settings.theme")
+    ],
+)
 def set_theme(request: Request, theme: Annotated[str, Form()]) -> RedirectResponse:
     if theme not in THEMES:
         raise InputError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
@@ -54,7 +58,12 @@ def set_theme(request: Request, theme: Annotated[str, Form()]) -> RedirectRespon
     return RedirectResponse("/settings", status_code=303)
 
 
-@router.post("/stars", dependencies=[CsrfDep])
+@router.post(
+    "/stars",
+    dependencies=[
+        exempt("one's own starred list; needs a signed-in person", audit_action="settings.star")
+    ],
+)
 def toggle_star(
     page: PageDep,
     entity_ref: Annotated[str, Form(max_length=512)],
@@ -72,7 +81,9 @@ def toggle_star(
         else:
             repository.unstar(page.identity.user_ref, ref)
     if page.request.headers.get("HX-Request") == "true":
-        return page.render("web/_star_button.html", {"star_ref": ref, "is_starred": starred})
+        response = page.render("web/_star_button.html", {"star_ref": ref, "is_starred": starred})
+        response.headers["HX-Trigger"] = "stars-changed"  # counts elsewhere on the page follow
+        return response
     return RedirectResponse(local_path(next_), status_code=303)
 
 

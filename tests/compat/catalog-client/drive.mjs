@@ -1,6 +1,6 @@
 // Drives Backstage's own @backstage/catalog-client against a running greenroom.
 //
-//   node drive.mjs <greenroom base URL> <dry-run file target> <registered entity ref>
+//   node drive.mjs <greenroom base URL> <dry-run file target> <registered entity ref> <token>
 //
 // Prints ONE JSON object on stdout: for every client call, either
 // `{value, requests}` or `{error, requests}`, where `requests` lists what the
@@ -10,9 +10,9 @@
 
 import { CatalogClient } from '@backstage/catalog-client';
 
-const [base, dryRunTarget, registeredRef] = process.argv.slice(2);
-if (!base || !dryRunTarget || !registeredRef) {
-  console.error('usage: node drive.mjs <base URL> <dry-run file target> <registered entity ref>');
+const [base, dryRunTarget, registeredRef, token] = process.argv.slice(2);
+if (!base || !dryRunTarget || !registeredRef || !token) {
+  console.error('usage: node drive.mjs <base URL> <dry-run file target> <registered ref> <token>');
   process.exit(2);
 }
 const catalogBase = `${base.replace(/\/+$/, '')}/api/catalog`;
@@ -37,7 +37,10 @@ const fetchApi = {
       }
     }
     requests.push(entry);
-    const response = await fetch(input, init);
+    // As a Backstage backend's fetchApi does: the caller's token on every request.
+    const headers = new Headers(init.headers ?? {});
+    headers.set('Authorization', `Bearer ${token}`);
+    const response = await fetch(input, { ...init, headers });
     entry.status = response.status;
     if (!response.ok || entry.method !== 'GET') {
       // Keep the server's own words; clone so the client can still read the body.

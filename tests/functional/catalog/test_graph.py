@@ -132,7 +132,7 @@ def test_roots_are_marked_and_nodes_carry_what_a_box_shows(portal: Portal) -> No
         "service",
         "Ledger Service",
     )
-    assert nodes[WEB].label == "component:checkout-web"
+    assert nodes[WEB].label == "checkout-web"  # its kind is drawn above the label
     assert nodes[TEAM].kind == "Group"
 
 
@@ -148,7 +148,7 @@ def test_a_relation_to_an_entity_nobody_defined_shows_a_missing_node(portal: Por
     assert (ghost.kind, ghost.name, ghost.label) == (
         "component",
         "ghost-lib",
-        "component:ghost-lib",
+        "ghost-lib",
     )
     assert edges(found)[(WEB, GHOST)] == ("dependsOn", "dependencyOf")
     assert not any(node.missing for node in found.nodes if node.ref != GHOST)

@@ -146,9 +146,9 @@ def test_extra_columns_read_labels_annotations_and_the_owners_parent(portal: Por
     assert '<th scope="col">Tier</th>' in html
     assert '<th scope="col">Colony</th>' in html
     risky_row = html.split('value="component:default/risky"', 1)[1].split("</tr>", 1)[0]
-    assert "<td>1</td>" in risky_row
+    assert '<td class="nowrap">1</td>' in risky_row
     assert '<a href="/catalog/default/group/payments">payments</a>' in risky_row
-    assert "<td>payments-oncall</td>" in risky_row
+    assert '<td class="nowrap">payments-oncall</td>' in risky_row
     api_html = portal.page("/catalog", kind="api").text
     assert '<th scope="col">Tier</th>' not in api_html  # configured for components only
 
@@ -244,6 +244,7 @@ def test_inspect_shows_yaml_json_and_ancestry(portal: Portal) -> None:
 
 
 def test_refresh_schedules_the_entitys_source(portal: Portal) -> None:
+    portal.sign_in("user:default/ada")  # of team-a, which owns ledger
     response = portal.form("/catalog/default/component/ledger/refresh", {})
     assert response.status_code == 303
     assert response.headers["location"] == "/catalog/default/component/ledger?refreshed=1"

@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.functional.conftest import PortalFactory, write
+from tests.functional.conftest import Portal, PortalFactory, write
+
+ADA = """\
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: ada}
+spec: {profile: {email: ada@example.com}, memberOf: [team-a]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: squad, children: []}
+"""
+
+
+def signed_in_portal(make_portal: PortalFactory, tmp_path: Path, **settings: object) -> Portal:
+    """A portal whose catalog knows ada (of team-a), signed in as her in the browser."""
+    people = write(tmp_path / "people.yaml", ADA)
+    portal = make_portal([{"type": "file", "target": str(people)}], **settings)
+    portal.refresh_all()
+    portal.sign_in("user:default/ada")
+    return portal
+
 
 COMPONENT = """\
 apiVersion: backstage.io/v1alpha1
@@ -17,13 +39,13 @@ spec: {type: service, lifecycle: experimental, owner: team-a}
 def test_analyze_lists_what_import_then_creates_at_once(
     make_portal: PortalFactory, tmp_path: Path
 ) -> None:
-    portal = make_portal()
+    portal = signed_in_portal(make_portal, tmp_path)
     target = write(tmp_path / "repo" / "catalog-info.yaml", COMPONENT)
     analysis = portal.form("/catalog-import/analyze", {"target": str(target)})
     assert analysis.status_code == 200
     assert "2 entities would be created" in analysis.text  # the component and its Location
     assert "default/fresh-service" in analysis.text
-    assert portal.query()["totalItems"] == 0  # analyzing stores nothing
+    assert portal.names(filter="kind=component") == []  # analyzing stores nothing
 
     imported = portal.form("/catalog-import/import", {"target": str(target)})
     assert imported.status_code == 200
@@ -39,7 +61,7 @@ def test_analyze_lists_what_import_then_creates_at_once(
 
 
 def test_problems_are_shown_on_the_form(make_portal: PortalFactory, tmp_path: Path) -> None:
-    portal = make_portal()
+    portal = signed_in_portal(make_portal, tmp_path)
     broken = write(tmp_path / "broken.yaml", "kind: Component\nmetadata: {name: x}\n")
     analysis = portal.form("/catalog-import/analyze", {"target": str(broken)})
     assert analysis.status_code == 200
@@ -61,7 +83,7 @@ def test_problems_are_shown_on_the_form(make_portal: PortalFactory, tmp_path: Pa
 def test_unregister_removes_the_location_and_its_entities(
     make_portal: PortalFactory, tmp_path: Path
 ) -> None:
-    portal = make_portal()
+    portal = signed_in_portal(make_portal, tmp_path)
     target = write(tmp_path / "repo" / "catalog-info.yaml", COMPONENT)
     portal.form("/catalog-import/import", {"target": str(target)})
     confirm = portal.page("/catalog/default/component/fresh-service/unregister")

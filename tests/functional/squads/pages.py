@@ -43,6 +43,8 @@ def counts(html: str, section: str) -> dict[str, tuple[int, str | None]]:
     found = {}
     for href, text in links_of(grid):
         count, label = text.split(" ", 1)
+        if int(count) != 1:  # "4 Components": keyed by the kind, as for one
+            label = label.removesuffix("s")
         found[label] = (int(count), href)
     return found
 

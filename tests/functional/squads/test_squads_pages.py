@@ -28,22 +28,14 @@ def portal(make_portal: PortalFactory, tmp_path: Path) -> Portal:
 
 
 def page(portal: Portal, url: str) -> str:
-    response = portal.client.get(url, headers={"Accept": "text/html"})
+    response = portal.browser.get(url, headers={"Accept": "text/html"})
     assert response.status_code == 200, response.text
     html: str = response.text
     return html
 
 
 def act_as(portal: Portal, user_ref: str) -> None:
-    chooser = page(portal, "/auth/development?next=/squads")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', chooser)
-    assert token is not None
-    response = portal.client.post(
-        "/auth/development",
-        data={"user_ref": user_ref, "csrf_token": token.group(1), "next": "/squads"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+    portal.sign_in(user_ref)
 
 
 def catalog_names(portal: Portal, url: str) -> set[str]:

@@ -110,10 +110,10 @@ def test_forms_without_the_csrf_token_are_refused(
         ("/catalog/default/component/ledger/refresh", {}),
         ("/catalog-import/analyze", {"target": str(tmp_path)}),
     ]:
-        forged = portal.client.post(url, data=data, headers={"Accept": "text/html"})
+        forged = portal.browser.post(url, data=data, headers={"Accept": "text/html"})
         assert forged.status_code == 403, url
         assert "did not come from this portal" in forged.text
-        wrong = portal.client.post(url, data={**data, "csrf_token": "guess"})
+        wrong = portal.browser.post(url, data={**data, "csrf_token": "guess"})
         assert wrong.status_code == 403, url
     assert 'data-theme="auto"' in portal.page("/settings").text
 
@@ -140,7 +140,7 @@ def test_stars_need_a_signed_in_person_and_show_in_settings(
     settings = portal.page("/settings").text
     assert 'href="/catalog/default/component/ledger">Ledger Service</a>' in settings
     # htmx swaps just the button, which now offers to unstar.
-    swapped = portal.client.post(
+    swapped = portal.browser.post(
         "/stars",
         data={"entity_ref": "component:default/ledger", "starred": "false"},
         headers={"HX-Request": "true", "X-CSRF-Token": portal.csrf()},

@@ -6,13 +6,14 @@ import json
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from greenroom.auth.authorization import AuthorizerDep, resource_permission
 from greenroom.catalog.engine import catalog_engine
+from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.service import CatalogService, LocationService, RefreshService
 from greenroom.errors import NotFoundError
-from greenroom.web.csrf import require_csrf
 from greenroom.web.extensions import EntityPage, EntityTab
 from greenroom.web.page import Page, PageDep
 from greenroom.web.repository import StarRepository
@@ -20,7 +21,7 @@ from greenroom.web.templating import entity_url
 
 router = APIRouter(include_in_schema=False)
 ENTITY_PATH = "/catalog/{namespace}/{kind}/{name}"
-CsrfDep = Depends(require_csrf)
+ChecksItself = resource_permission()
 
 
 @router.get(ENTITY_PATH, response_class=HTMLResponse)
@@ -60,12 +61,18 @@ def confirm_unregister(page: PageDep, namespace: str, kind: str, name: str) -> H
     )
 
 
-@router.post(ENTITY_PATH + "/unregister", dependencies=[CsrfDep])
-def unregister(page: PageDep, namespace: str, kind: str, name: str) -> RedirectResponse:
+@router.post(ENTITY_PATH + "/unregister", dependencies=[ChecksItself])
+def unregister(
+    page: PageDep, authorizer: AuthorizerDep, namespace: str, kind: str, name: str
+) -> RedirectResponse:
     """Remove the registered location the entity came from, and everything it gave."""
     location = _registered_location(page, kind, namespace, name)
     if location is None:
         raise NotFoundError(f"{kind}:{namespace}/{name} was not registered through the portal")
+    authorizer.check(
+        "catalog.location.delete",
+        authorizer.location(location["id"], registered_source_key(location["id"])),
+    )
     engine = catalog_engine(page.runtime)
     with page.runtime.database.transaction(write=True) as session:
         LocationService(session, page.runtime.settings.catalog, engine.processor).delete(
@@ -75,9 +82,12 @@ def unregister(page: PageDep, namespace: str, kind: str, name: str) -> RedirectR
     return RedirectResponse("/catalog?user=all", status_code=303)
 
 
-@router.post(ENTITY_PATH + "/refresh", dependencies=[CsrfDep])
-def refresh_entity(page: PageDep, namespace: str, kind: str, name: str) -> RedirectResponse:
+@router.post(ENTITY_PATH + "/refresh", dependencies=[ChecksItself])
+def refresh_entity(
+    page: PageDep, authorizer: AuthorizerDep, namespace: str, kind: str, name: str
+) -> RedirectResponse:
     entity = CatalogService(page.session).by_name(kind, namespace, name)
+    authorizer.check("catalog.entity.refresh", authorizer.entity(entity))
     with page.runtime.database.transaction(write=True) as session:
         RefreshService(session).refresh(_ref(entity))
     catalog_engine(page.runtime).wake()
@@ -102,6 +112,7 @@ def show_tab(page: Page, namespace: str, kind: str, name: str, key: str) -> HTML
         )
     )
     identity = page.identity
+    location = _registered_location(page, kind, namespace, name)
     context.update(
         entity=entity,
         ref=ref,
@@ -109,7 +120,12 @@ def show_tab(page: Page, namespace: str, kind: str, name: str, key: str) -> HTML
         active_tab=active,
         is_starred=identity is not None
         and StarRepository(page.session).is_starred(identity.user_ref, ref),
-        location=_registered_location(page, kind, namespace, name),
+        location=location,
+        location_resource=(
+            page.authorizer.location(location["id"], registered_source_key(location["id"]))
+            if location
+            else None
+        ),
         refreshed=page.request.query_params.get("refreshed") == "1",
     )
     return page.render("catalog/entity.html", context)

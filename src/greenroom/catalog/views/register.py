@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
 
+from greenroom.auth.authorization import permission
 from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.service import CatalogService, LocationService
 from greenroom.errors import GreenroomError, InputError
-from greenroom.web.csrf import require_csrf
 from greenroom.web.page import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
-CsrfDep = Depends(require_csrf)
 TargetForm = Annotated[str, Form(max_length=2048)]
 MAX_LISTED = 500
 
@@ -31,7 +30,11 @@ def import_form(page: PageDep) -> HTMLResponse:
     return _render(page, target="")
 
 
-@router.post("/catalog-import/analyze", response_class=HTMLResponse, dependencies=[CsrfDep])
+@router.post(
+    "/catalog-import/analyze",
+    response_class=HTMLResponse,
+    dependencies=[permission("catalog.location.analyze")],
+)
 def analyze(page: PageDep, target: TargetForm) -> HTMLResponse:
     target = target.strip()
     try:
@@ -42,7 +45,11 @@ def analyze(page: PageDep, target: TargetForm) -> HTMLResponse:
     return _render(page, target=target, analysis=body)
 
 
-@router.post("/catalog-import/import", response_class=HTMLResponse, dependencies=[CsrfDep])
+@router.post(
+    "/catalog-import/import",
+    response_class=HTMLResponse,
+    dependencies=[permission("catalog.location.create")],
+)
 def register(page: PageDep, target: TargetForm) -> HTMLResponse:
     target = target.strip()
     engine = catalog_engine(page.runtime)
