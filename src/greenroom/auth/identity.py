@@ -8,7 +8,6 @@ all read them, so "what is mine" means the same thing everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -104,28 +103,21 @@ def _related_groups(
 ) -> tuple[str, ...]:
     directions = []
     if auth.ownership_includes_child_groups:
-        directions.append("parentOf")  # a group is the parentOf the groups below it
+        directions.append("parentof")  # a group is the parentOf the groups below it
     if auth.ownership_includes_parent_groups:
-        directions.append("childOf")
+        directions.append("childof")
     if not directions or not groups:
         return ()
     repository = CatalogQueryRepository(session)
     found: set[str] = set()
-    frontier: Iterable[str] = groups
-    seen = set(groups)
-    for _ in range(MAX_GROUP_DEPTH):
-        relations = repository.relations_of(list(frontier))
-        next_level = {
-            target
-            for pairs in relations.values()
-            for relation_type, target in pairs
-            if relation_type in directions and target.startswith("group:") and target not in seen
-        }
-        if not next_level:
-            break
-        seen |= next_level
-        found |= next_level
-        if len(found) >= MAX_OWNERSHIP_REFS:
-            break
-        frontier = next_level
+    for direction in directions:
+        frontier: set[str] = set(groups)
+        seen = set(groups)
+        for _ in range(MAX_GROUP_DEPTH):
+            next_level = repository.neighbour_groups(sorted(frontier), direction) - seen
+            if not next_level or len(found) >= MAX_OWNERSHIP_REFS:
+                break
+            seen |= next_level
+            found |= next_level
+            frontier = next_level
     return tuple(sorted(found))[:MAX_OWNERSHIP_REFS]

@@ -70,8 +70,6 @@ REVERSE_RELATIONS: dict[str, str] = {
 }
 REVERSE_RELATION_KEYS = {key: value.lower() for key, value in REVERSE_RELATIONS.items()}
 ORPHAN_ANNOTATION = "backstage.io/orphan"
-DISPLAY_NAME_SORT = "greenroom:title-or-name"
-"""A sort key of the UI's (never a Backstage field): title, else name."""
 _HIGH = "\U0010ffff"
 
 
@@ -209,10 +207,6 @@ class CatalogQueryRepository:
 
     def sort_expression(self, order: SortField) -> ColumnElement[Any]:
         key = order.field.lower()
-        if key == DISPLAY_NAME_SORT:
-            # What the UI shows as the name: the title where there is one. Both columns
-            # are in the kind+name index, so the sort reads no entity rows.
-            return func.coalesce(e.c.title, e.c.name)
         if key in _ALWAYS_PRESENT:
             return _COLUMN_KEYS[key]
         if key in _COLUMN_KEYS:
@@ -352,6 +346,23 @@ class CatalogQueryRepository:
         for (errors,) in rows:
             messages.extend(item["message"] for item in json.loads(errors))
         return messages
+
+    def neighbour_groups(self, refs: Sequence[str], type_key: str) -> set[str]:
+        """Groups related to `refs` by `type_key` (`parentof`: the groups below them,
+        `childof`: above), read both ways round, without reading their other relations."""
+        reverse_key = REVERSE_RELATION_KEYS[type_key]
+        found: set[str] = set()
+        unique = list(dict.fromkeys(refs))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            emitted = select(r.c.target_ref).where(
+                r.c.type_key == type_key, r.c.source_ref.in_(chunk)
+            )
+            reversed_ = select(r.c.source_ref).where(
+                r.c.type_key == reverse_key, r.c.target_ref.in_(chunk)
+            )
+            found.update(self.session.scalars(emitted.union(reversed_)))
+        return {ref for ref in found if ref.startswith("group:")}
 
     def refs_of_source(self, source_key: str, limit: int) -> list[str]:
         """The entities one source gave, by ref (what a registration created)."""

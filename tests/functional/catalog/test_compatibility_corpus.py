@@ -42,6 +42,7 @@ def test_demo_organisation_loads_with_no_errors(make_portal: PortalFactory) -> N
 
 
 def test_backstage_examples_load_and_invalid_ones_are_explained(make_portal: PortalFactory) -> None:
+    assert EXAMPLES.is_dir(), f"the compatibility corpus is not beside the checkout: {EXAMPLES}"
     portal = make_portal(
         [
             {"type": "file", "target": str(EXAMPLES / "all.yaml")},

@@ -64,7 +64,7 @@ def test_the_index_lists_components_with_backstage_columns(portal: Portal) -> No
     assert '<a href="/catalog/default/system/checkout">checkout</a>' in html
     assert '<a href="/catalog/default/group/team-a">team-a</a>' in html
     assert "1\u20134 of 4 component entities" in html  # an en dash, as typeset
-    assert "<strong>Ledger Service</strong>" in html  # the title, not the name
+    assert '<strong>Ledger Service</strong></a><br><span class="muted">ledger</span>' in html
 
 
 def test_filters_come_from_the_url(portal: Portal) -> None:
