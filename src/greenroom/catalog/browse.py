@@ -215,8 +215,7 @@ class CatalogBrowser:
     def _count(
         self, view: CatalogView, owned: frozenset[str] | None, refs: frozenset[str] | None = None
     ) -> int:
-        query = replace(self._query(view, owned, refs=refs), limit=0)
-        return self.queries.page(query).total
+        return self.queries.count(self._query(view, owned, refs=refs))
 
     def _query(
         self, view: CatalogView, owned: frozenset[str] | None, *, refs: frozenset[str] | None

@@ -227,15 +227,7 @@ class CatalogQueryRepository:
         before: tuple[str, str] | None = None,
         count_total: bool = True,
     ) -> Page:
-        condition = self.condition(query.filter)
-        if query.full_text is not None:
-            condition = and_(condition, self.full_text_condition(query.full_text))
-        if query.refs is not None:
-            condition = and_(condition, e.c.entity_ref.in_(sorted(query.refs)))
-        if query.status == "orphan":
-            condition = and_(condition, e.c.orphan.is_(True))
-        elif query.status == "error":
-            condition = and_(condition, e.c.errors.is_not(None))
+        condition = self.query_condition(query)
         sort = self.sort_expression(query.order).label("sort_value")
         descending = query.order.order == "desc"
         # Late row lookup: find the page's uids from indexes alone, then read only
@@ -259,22 +251,36 @@ class CatalogQueryRepository:
         if reverse:
             keys.reverse()
         stored = self.by_uids([uid for uid, _ in keys])
-        total = 0
-        if count_total:
-            lookup = self.lone_search_lookup(query)
-            if lookup is not None:
-                # An entity with two of the asked values has two rows: count entities.
-                rows = lookup.subquery()
-                counted = select(func.count(func.distinct(rows.c.entity_uid)))
-            else:
-                counted = select(func.count()).select_from(e).where(condition)
-            total = int(self.session.scalar(counted) or 0)
+        total = self.count(query) if count_total else 0
         present = [(uid, value) for uid, value in keys if uid in stored]
         return Page(
             rows=[stored[uid] for uid, _ in present],
             sort_values=[value for _, value in present],
             total=total,
         )
+
+    def query_condition(self, query: EntityQuery) -> ColumnElement[bool]:
+        condition = self.condition(query.filter)
+        if query.full_text is not None:
+            condition = and_(condition, self.full_text_condition(query.full_text))
+        if query.refs is not None:
+            condition = and_(condition, e.c.entity_ref.in_(sorted(query.refs)))
+        if query.status == "orphan":
+            condition = and_(condition, e.c.orphan.is_(True))
+        elif query.status == "error":
+            condition = and_(condition, e.c.errors.is_not(None))
+        return condition
+
+    def count(self, query: EntityQuery) -> int:
+        """How many entities match the query."""
+        lookup = self.lone_search_lookup(query)
+        if lookup is not None:
+            # An entity with two of the asked values has two rows: count entities.
+            rows = lookup.subquery()
+            counted = select(func.count(func.distinct(rows.c.entity_uid)))
+        else:
+            counted = select(func.count()).select_from(e).where(self.query_condition(query))
+        return int(self.session.scalar(counted) or 0)
 
     def by_uids(self, uids: Sequence[str]) -> dict[str, StoredEntity]:
         if not uids:
