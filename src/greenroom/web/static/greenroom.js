@@ -75,6 +75,14 @@
     if (navigator.clipboard) navigator.clipboard.writeText(refs.join("\n"));
     button.textContent = "Copied " + refs.length;
   });
+  // Filters left empty stay out of the URL htmx pushes, so a shared link reads cleanly.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") delete parameters[name];
+    });
+  });
   document.addEventListener("htmx:afterSwap", function () {
     document.querySelectorAll("table[data-selectable]").forEach(updateSelection);
   });
