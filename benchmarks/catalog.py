@@ -62,6 +62,10 @@ PAGE_SIZE = 20
 GIB = 1024**3
 
 
+BENCH_USER = "user:default/benchmark"
+"""Whom the benchmark's requests act as: an admin (auth.admin_users) with a token."""
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     label: str
@@ -295,6 +299,8 @@ class DatabaseRun:
         self.stats = stats
         self.manifest = manifest
         self.console = console
+        self.token = ""
+        """A bearer token made with `greenroom token create` once the schema exists."""
         self.expected = int(stats["entities"])
         self.rng = random.Random(args.seed)
         self.result: dict[str, Any] = {"database": name, "ok": False, "checks": {}}
@@ -377,7 +383,9 @@ class DatabaseRun:
             "catalog:\n"
             "  processing_interval_seconds: 0\n"
             "  git_discovery:\n"
-            f"    - root: {json.dumps(self.stats['repos_dir'])}\n",
+            f"    - root: {json.dumps(self.stats['repos_dir'])}\n"
+            # The benchmark's client is an admin with a token, as automation would be.
+            f"auth:\n  admin_users: [{BENCH_USER}]\n",
             encoding="utf-8",
         )
         command, extra_env = greenroom_command(self.args.greenroom)
@@ -414,6 +422,18 @@ class DatabaseRun:
                 f"last lines (all in {log}):\n{tail}"
             )
         self.result["db_upgrade_seconds"] = round(time.perf_counter() - started, 3)
+        created = subprocess.run(
+            [*command, "token", "create", "--user", BENCH_USER, "--expires", "2d"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=self.args.upgrade_timeout,
+            check=False,
+            cwd=work_dir,
+        )
+        if created.returncode != 0:
+            raise BenchError(f"greenroom token create failed: {created.stderr.strip()}")
+        self.token = created.stdout.strip().splitlines()[-1]
         return command, env
 
     # -- (a) first ingestion --
@@ -837,6 +857,7 @@ class DatabaseRun:
                 base_url=f"http://127.0.0.1:{port}",
                 timeout=self.args.request_timeout,
                 trust_env=False,
+                headers={"Authorization": f"Bearer {self.token}"},
             ) as client:
                 self.client = client
                 self.server.start()
