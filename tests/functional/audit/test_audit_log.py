@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.functional.auth.org import SETTINGS, write_permission_org
+from tests.functional.auth.org import bearer, permission_portal
 from tests.functional.conftest import Portal, PortalFactory
 
 GREENROOM = Path(sys.executable).with_name("greenroom")
@@ -28,14 +28,7 @@ HTML = {"Accept": "text/html"}
 
 @pytest.fixture
 def portal(make_portal: PortalFactory, tmp_path: Path) -> Portal:
-    org = write_permission_org(tmp_path / "org")
-    portal = make_portal([{"type": "file", "target": str(org)}], **SETTINGS)
-    portal.refresh_all()
-    return portal
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return permission_portal(make_portal, tmp_path)
 
 
 def events(portal: Portal, **params: Any) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.functional.conftest import write
+from tests.functional.conftest import Portal, PortalFactory, write
 
 ORG = """\
 apiVersion: backstage.io/v1alpha1
@@ -70,3 +70,15 @@ def write_permission_org(root: Path) -> Path:
 
 def write_service(root: Path, name: str, owner: str = "team-a") -> Path:
     return write(root / name / "catalog-info.yaml", SERVICE.format(name=name, owner=owner))
+
+
+def permission_portal(make_portal: PortalFactory, root: Path) -> Portal:
+    """A portal over the permission org, processed, with group admins as admins."""
+    org = write_permission_org(root / "org")
+    portal = make_portal([{"type": "file", "target": str(org)}], **SETTINGS)
+    portal.refresh_all()
+    return portal
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -13,7 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.functional.auth.org import SETTINGS, write_permission_org, write_service
+from tests.functional.auth.org import (
+    SETTINGS,
+    permission_portal,
+    write_permission_org,
+    write_service,
+)
 from tests.functional.conftest import Portal, PortalFactory
 
 Caller = Callable[..., httpx.Response]
@@ -23,10 +28,7 @@ ALLOWED_ON_TEAM_A = {"owner": True, "lead": True, "boss": True, "other": False}
 
 @pytest.fixture
 def portal(make_portal: PortalFactory, tmp_path: Path) -> Portal:
-    org = write_permission_org(tmp_path / "org")
-    portal = make_portal([{"type": "file", "target": str(org)}], **SETTINGS)
-    portal.refresh_all()
-    return portal
+    return permission_portal(make_portal, tmp_path)
 
 
 def headers_for(portal: Portal, who: str) -> dict[str, str]:

@@ -11,20 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.functional.auth.org import SETTINGS, write_permission_org
+from tests.functional.auth.org import bearer, permission_portal
 from tests.functional.conftest import Portal, PortalFactory
 
 
 @pytest.fixture
 def portal(make_portal: PortalFactory, tmp_path: Path) -> Portal:
-    org = write_permission_org(tmp_path / "org")
-    portal = make_portal([{"type": "file", "target": str(org)}], **SETTINGS)
-    portal.refresh_all()
-    return portal
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return permission_portal(make_portal, tmp_path)
 
 
 def test_a_token_made_through_the_api_works_until_revoked(portal: Portal) -> None:
