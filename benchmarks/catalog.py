@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -62,6 +62,7 @@ PAGE_SIZE = 20
 GIB = 1024**3
 
 
+R = TypeVar("R")
 BENCH_USER = "user:default/benchmark"
 """Whom the benchmark's requests act as: an admin (auth.admin_users) with a token."""
 
@@ -1078,20 +1079,41 @@ def main(argv: list[str] | None = None) -> int:
         "targets": {key: target.describe() for key, target in TARGETS.items()},
         "databases": {},
     }
+    return measure_each_database(
+        args,
+        results,
+        console,
+        lambda name: DatabaseRun(name, args, stats, manifest, console),
+        lambda run: run.run(args.work_dir),
+        summary,
+    )
+
+
+def measure_each_database(
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    console: Console,
+    start: Callable[[str], R],
+    measure: Callable[[R], dict[str, Any]],
+    print_summary: Callable[[dict[str, Any], Console], None],
+) -> int:
+    """Measure every database in turn, saving the results after each (and on Ctrl-C);
+    the exit status says whether any measurement failed (2) or, with --strict, fell short."""
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for name in args.databases:
-        console.rule(f"{name}: {stats['entities']:,} entities")
-        run = DatabaseRun(name, args, stats, manifest, console)
+        console.rule(f"{name}: {results['entities']:,} entities")
+        run = start(name)
         try:
-            results["databases"][name] = run.run(args.work_dir)
+            results["databases"][name] = measure(run)
         except KeyboardInterrupt:
-            results["databases"][name] = {**run.result, "ok": False, "errors": ["interrupted"]}
+            partial = getattr(run, "result", {})
+            results["databases"][name] = {**partial, "ok": False, "errors": ["interrupted"]}
             args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
             raise
         args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    summary(results, console)
+    print_summary(results, console)
     console.print(f"results written to {args.out}")
     failed = [name for name, r in results["databases"].items() if not r.get("ok")]
     short = [

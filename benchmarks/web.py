@@ -72,6 +72,7 @@ from benchmarks.catalog import (
     free_port,
     greenroom_command,
     machine,
+    measure_each_database,
     organisation,
     percentile,
 )
@@ -1598,32 +1599,14 @@ def main(argv: list[str] | None = None) -> int:
         },
         "databases": {},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    for name in args.databases:
-        console.rule(f"{name}: {stats['entities']:,} entities")
-        run = WebRun(name, args, stats, manifest, console)
-        try:
-            results["databases"][name] = run.run()
-        except KeyboardInterrupt:
-            results["databases"][name] = {**run.result, "ok": False, "errors": ["interrupted"]}
-            args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-            raise
-        args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    summary(results, console)
-    console.print(f"results written to {args.out}")
-    failed = [name for name, r in results["databases"].items() if not r.get("ok")]
-    short = [
-        f"{name}:{key}"
-        for name, r in results["databases"].items()
-        for key, check in r.get("checks", {}).items()
-        if check["status"] != "PASS"
-    ]
-    if failed:
-        console.print(f"[bold red]measurements failed on: {', '.join(failed)}[/]")
-        return 2
-    return 1 if args.strict and short else 0
+    return measure_each_database(
+        args,
+        results,
+        console,
+        lambda name: WebRun(name, args, stats, manifest, console),
+        lambda run: run.run(),
+        summary,
+    )
 
 
 if __name__ == "__main__":
