@@ -8,7 +8,7 @@ all read them, so "what is mine" means the same thing everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -64,17 +64,7 @@ def resolve_identity(
         return Identity(user_ref, name, None, None, (), source, (), scopes, token_id)
     identity = identity_of(user, source)
     related = _related_groups(session, identity.group_refs, auth) if auth else ()
-    return Identity(
-        user_ref=identity.user_ref,
-        display_name=identity.display_name,
-        email=identity.email,
-        picture=identity.picture,
-        group_refs=identity.group_refs,
-        source=source,
-        related_group_refs=related,
-        scopes=scopes,
-        token_id=token_id,
-    )
+    return replace(identity, related_group_refs=related, scopes=scopes, token_id=token_id)
 
 
 def identity_of(user: dict[str, Any], source: IdentitySource) -> Identity:

@@ -63,9 +63,13 @@ def all_calls(dependant: Dependant) -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def routes(tmp_path_factory: pytest.TempPathFactory) -> list[RouteInfo]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     data = tmp_path_factory.mktemp("routes")
-    app = create_app(Settings(env="test", data_dir=Path(data), run_workers=False))
+    return create_app(Settings(env="test", data_dir=Path(data), run_workers=False))
+
+
+@pytest.fixture(scope="module")
+def routes(app: FastAPI) -> list[RouteInfo]:
     found = list(effective_routes(app))
     outside = {item for item in found if isinstance(item, str)}
     assert outside <= FRAMEWORK_PATHS, f"routes outside FastAPI's dependencies: {outside}"
@@ -103,8 +107,7 @@ def test_every_route_passes_the_read_and_csrf_guards(routes: list[RouteInfo]) ->
         assert id(csrf_guard) in calls, route.path
 
 
-def test_every_checked_action_is_declared(routes: list[RouteInfo], tmp_path: Path) -> None:
-    app = create_app(Settings(env="test", data_dir=tmp_path, run_workers=False))
+def test_every_checked_action_is_declared(app: FastAPI, routes: list[RouteInfo]) -> None:
     declared = set(app.state.permissions.actions)
     for route in routes:
         for call in all_calls(route.dependant):

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from greenroom.app import create_app
@@ -62,17 +63,13 @@ def test_session_cookies_are_http_only_and_same_site(make_portal: PortalFactory)
     assert "secure" not in cookie  # http://127.0.0.1 in tests; https base URLs get Secure
 
 
-def test_https_portals_get_secure_cookies_and_hsts(
-    make_portal: PortalFactory, tmp_path: Path
-) -> None:
+def test_https_portals_get_secure_cookies_and_hsts(tmp_path: Path) -> None:
     settings = Settings(
         env="test",
         data_dir=tmp_path,
         base_url="https://portal.example.com",
         run_workers=False,
     )
-    from fastapi.testclient import TestClient
-
     with TestClient(create_app(settings)) as client:
         response = client.get("/auth/sign-in", headers={"Accept": "text/html"})
     assert "secure" in response.headers["set-cookie"].lower()
