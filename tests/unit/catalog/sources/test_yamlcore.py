@@ -87,7 +87,8 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert "nested too deeply" in done.stdout
+    # Our own check, or the depth limit that libyaml itself has since PyYAML 6.0.3.
+    assert "nested too deeply" in done.stdout or "maximum nesting depth" in done.stdout
     assert "{'b': 1}" in done.stdout
 
 
