@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import Relation
+from greenroom.catalog.models import UNINDEXED_VALUE
 
 PROCESSING_ERROR_TYPE = "backstage.io/catalog-processing"
 
@@ -22,9 +24,23 @@ def status_item(message: str, *, error_name: str = "InputError") -> dict[str, An
     }
 
 
+COLUMN_ONLY_KEYS = frozenset({"metadata.name", "metadata.namespace"})
+"""Keys every query answers from catalog_entities' own columns: no search rows for them."""
+
+StoredRelation = tuple[str, str, str, str]
+"""(source ref, lowercase type, target ref, type as written), as catalog_relations stores it."""
+StoredSearchPair = tuple[str, str, str | None]
+"""(key, value or UNINDEXED_VALUE, the written form if it differs), as catalog_search has it."""
+
+
 @dataclass(slots=True)
 class ProcessedEntity:
-    """An entity that processed cleanly (or whose new version failed: `failed=True`)."""
+    """An entity that processed cleanly (or whose new version failed: `failed=True`).
+
+    A worker process `pack()`s it before sending it to the writer: everything the
+    writer stores is computed there, and the parsed body is dropped. Unpickling
+    nested dicts and relation objects cost the single writer more than writing them.
+    """
 
     ref: str
     kind: str
@@ -40,9 +56,25 @@ class ProcessedEntity:
     """Flattened `key=value` rows, computed where the entity is processed (see flatten.py)."""
     _body_json: str | None = None
     _hash: str | None = None
+    _columns: dict[str, str | None] | None = None
+    _relation_rows: list[StoredRelation] | None = None
+    _search_rows: list[StoredSearchPair] | None = None
+
+    def pack(self) -> None:
+        """Compute what the writer stores, then drop the parsed body and relations."""
+        if self.body is None:
+            return
+        self._columns = self.columns()
+        self._relation_rows = self.relation_rows()
+        self._search_rows = self.search_rows()
+        self.body_json  # noqa: B018 - computed (with the hash) before the body goes
+        self.hash  # noqa: B018
+        self.body, self.relations, self.search = None, [], None
 
     def columns(self) -> dict[str, str | None]:
         """The indexed columns of the entity row (see models.EntityRow)."""
+        if self._columns is not None:
+            return self._columns
         body: dict[str, Any] = self.body or {}
         spec = _mapping(body.get("spec"))
         metadata = _mapping(body.get("metadata"))
@@ -57,6 +89,35 @@ class ProcessedEntity:
             "title": _prefix(_lower_scalar(metadata.get("title"))),
             "display_name": _prefix(_lower_scalar(profile.get("displayName"))),
         }
+
+    def relation_rows(self) -> list[StoredRelation]:
+        """The relations this entity emits; reverse ones are read, not stored."""
+        if self._relation_rows is not None:
+            return self._relation_rows
+        rows: set[StoredRelation] = set()
+        for relation in self.relations:
+            source = str(relation.source)
+            if source == self.ref:
+                rows.add((source, relation.type.lower(), str(relation.target), relation.type))
+        return sorted(rows)
+
+    def search_rows(self) -> list[StoredSearchPair]:
+        """The entity's flattened `key=value` rows in their stored form (see models.SearchRow)."""
+        if self._search_rows is not None:
+            return self._search_rows
+        assert self.body is not None, "a failed entity has no search rows"
+        pairs = self.search if self.search is not None else flatten_entity(self.body)
+        return [
+            (
+                key,
+                UNINDEXED_VALUE if value is None else value,
+                # Facets show what authors wrote; stored only when it differs (case),
+                # which keeps the table small. Long values have no facet.
+                None if value is None or original == value else original,
+            )
+            for key, value, original in pairs
+            if key not in COLUMN_ONLY_KEYS
+        ]
 
     @property
     def body_json(self) -> str:
@@ -149,6 +210,11 @@ class SourceOutcome:
     """Set when the source could not be read at all: nothing it gave before is retired."""
     files_read: int = 0
     files_skipped: int = 0
+
+    def pack(self) -> None:
+        """Make the outcome cheap to send to the writer (see `ProcessedEntity.pack`)."""
+        for entity in self.entities.values():
+            entity.pack()
 
     def add_child_error(self, location_ref: str, message: str, name: str = "InputError") -> None:
         self.child_errors.setdefault(location_ref, []).append(status_item(message, error_name=name))

@@ -112,7 +112,10 @@ def _start_child(settings: Settings) -> None:
 
 def _run_in_child(job: Job) -> Result:
     assert _child_processor is not None, "worker process was not initialised"
-    return process_job(_child_processor, job)
+    outcome, error, seconds = process_job(_child_processor, job)
+    if outcome is not None:
+        outcome.pack()  # the writer needs rows, not parsed bodies: a smaller, cheaper pickle
+    return outcome, error, seconds
 
 
 class PooledProcessing:

@@ -30,9 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.models import (
-    UNINDEXED_VALUE,
     CatalogStateRow,
     EntityRow,
     LocationRow,
@@ -41,18 +39,16 @@ from greenroom.catalog.models import (
     SourceFileRow,
     SourceRow,
 )
-from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome
+from greenroom.catalog.outcome import FileState, ProcessedEntity, SourceOutcome, StoredRelation
 from greenroom.catalog.processing import SourceSpec
-from greenroom.db.bulk import bulk_insert, time_ordered_uid
+from greenroom.db.bulk import bulk_insert, time_ordered_uids
 
 CHUNK = 500
 T = TypeVar("T")
 
+ENTITY_COLUMNS = tuple(column.name for column in EntityRow.__table__.columns)
 RELATION_COLUMNS = ("source_ref", "type_key", "target_ref", "type")
 SEARCH_COLUMNS = ("entity_uid", "key", "value", "original_value", "kind")
-
-COLUMN_ONLY_KEYS = frozenset({"metadata.name", "metadata.namespace"})
-"""Keys every query answers from catalog_entities' own columns: no search rows for them."""
 
 entities_table = cast(Table, EntityRow.__table__)
 relations_table = cast(Table, RelationRow.__table__)
@@ -95,17 +91,6 @@ class _Existing:
     errors: str | None
     orphan: bool
     source_key: str
-
-
-def _written_form(value: str | None, original: str | None) -> str | None:
-    """The original text when it differs from the indexed value (case), else None.
-
-    Facets show what authors wrote; storing it only when it differs keeps the
-    table small. Long values are not indexed, so they have no facet either.
-    """
-    if value is None or original == value:
-        return None
-    return original
 
 
 def _existing_select() -> Select[Any]:
@@ -243,7 +228,8 @@ class CatalogWriteRepository:
                 )
         return claimed
 
-    def _rows_for(self, uid: str, entity: ProcessedEntity, now: datetime) -> dict[str, Any]:
+    def _entity_row(self, uid: str, entity: ProcessedEntity, now: datetime) -> dict[str, Any]:
+        """The catalog_entities row of an entity (its creation time and source apart)."""
         return {
             "uid": uid,
             "entity_ref": entity.ref,
@@ -265,17 +251,14 @@ class CatalogWriteRepository:
     ) -> None:
         if not entities:
             return
+        uids = time_ordered_uids(len(entities))
         rows = []
-        uids = []
-        for entity in entities:
-            uid = time_ordered_uid()
-            uids.append(uid)
+        for uid, entity in zip(uids, entities, strict=True):
             self.new_uids[entity.ref] = uid
-            row = self._rows_for(uid, entity, now)
+            row = self._entity_row(uid, entity, now)
             row.update(source_key=outcome.source_key, created_at=now)
-            rows.append(row)
-        for chunk in chunks(rows, 200):
-            self.session.execute(insert(entities_table), list(chunk))
+            rows.append(tuple(row[name] for name in ENTITY_COLUMNS))
+        bulk_insert(self.session, entities_table, ENTITY_COLUMNS, rows)
         self._write_derived(list(zip(uids, entities, strict=True)))
 
     def _update(
@@ -284,7 +267,7 @@ class CatalogWriteRepository:
         if not updates:
             return
         for uid, entity in updates:
-            row = self._rows_for(uid, entity, now)
+            row = self._entity_row(uid, entity, now)
             row["source_key"] = outcome.source_key
             del row["uid"]
             self.session.execute(
@@ -295,29 +278,15 @@ class CatalogWriteRepository:
         self._write_derived(updates)
 
     def _write_derived(self, entities: Iterable[tuple[str, ProcessedEntity]]) -> None:
-        relation_rows: set[tuple[str, str, str, str]] = set()
+        relation_rows: list[StoredRelation] = []
         search_rows: list[tuple[str, str, str, str | None, str]] = []
         for uid, entity in entities:
-            for relation in entity.relations:
-                source = str(relation.source)
-                if source == entity.ref:  # reverse relations are read, not stored
-                    relation_rows.add(
-                        (source, relation.type.lower(), str(relation.target), relation.type)
-                    )
-            assert entity.body is not None
-            pairs = entity.search if entity.search is not None else flatten_entity(entity.body)
+            relation_rows.extend(entity.relation_rows())
+            kind = entity.kind
             search_rows.extend(
-                (
-                    uid,
-                    key,
-                    UNINDEXED_VALUE if value is None else value,
-                    _written_form(value, original),
-                    entity.kind,
-                )
-                for key, value, original in pairs
-                if key not in COLUMN_ONLY_KEYS
+                (uid, key, value, written, kind) for key, value, written in entity.search_rows()
             )
-        bulk_insert(self.session, relations_table, RELATION_COLUMNS, sorted(relation_rows))
+        bulk_insert(self.session, relations_table, RELATION_COLUMNS, relation_rows)
         bulk_insert(self.session, search_table, SEARCH_COLUMNS, search_rows)
 
     def _write_location_errors(

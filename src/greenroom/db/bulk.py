@@ -2,7 +2,8 @@
 
 Catalog ingestion writes millions of search and relation rows; going through
 SQLAlchemy's per-row parameter processing costs more than the database does.
-Rows here are plain tuples whose values need no conversion (str, int, None).
+Rows here are plain tuples; only columns whose type needs a conversion on this
+database (a datetime or a boolean on SQLite) go through SQLAlchemy's converter.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -26,6 +27,9 @@ def bulk_insert(
     connection = session.connection()
     dialect = connection.dialect.name
     names = ", ".join(columns)
+    rows = _converted(
+        rows, [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    )
     if dialect == "postgresql":
         raw = connection.connection.driver_connection
         # Table and column names come from our own schema, never from input.
@@ -39,16 +43,40 @@ def bulk_insert(
     connection.exec_driver_sql(statement, list(rows))
 
 
+def _converted(
+    rows: Sequence[tuple[Any, ...]], processors: Sequence[Callable[[Any], Any] | None]
+) -> Sequence[tuple[Any, ...]]:
+    if not any(processors):
+        return rows
+    steps = [(index, step) for index, step in enumerate(processors) if step is not None]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, step in steps:
+            values[index] = step(values[index])
+        converted.append(tuple(values))
+    return converted
+
+
 def time_ordered_uid() -> str:
     """A UUID (version 7 layout) whose leading bits are the time.
 
     Entities created together get neighbouring ids, so every index that starts
     with the uid is appended to instead of written at random places.
     """
-    millis = time.time_ns() // 1_000_000
-    random_a = int.from_bytes(os.urandom(2), "big") & 0x0FFF
-    random_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
-    value = (millis & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76 | random_a << 64  # version 7, then 12 random bits
-    value |= 0b10 << 62 | random_b  # RFC 4122 variant, then 62 random bits
-    return str(uuid.UUID(int=value))
+    return time_ordered_uids(1)[0]
+
+
+def time_ordered_uids(count: int) -> list[str]:
+    """`count` time-ordered uids, with one read of the system's randomness for all."""
+    millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    entropy = os.urandom(10 * count)
+    uids = []
+    for start in range(0, 10 * count, 10):
+        random_a = int.from_bytes(entropy[start : start + 2], "big") & 0x0FFF
+        random_b = int.from_bytes(entropy[start + 2 : start + 10], "big") & ((1 << 62) - 1)
+        value = millis << 80
+        value |= 0x7 << 76 | random_a << 64  # version 7, then 12 random bits
+        value |= 0b10 << 62 | random_b  # RFC 4122 variant, then 62 random bits
+        uids.append(str(uuid.UUID(int=value)))
+    return uids

@@ -6,7 +6,7 @@ import itertools
 import time
 import uuid
 
-from greenroom.db.bulk import time_ordered_uid
+from greenroom.db.bulk import time_ordered_uid, time_ordered_uids
 
 
 def test_a_uid_is_a_canonical_version_7_uuid_string() -> None:
@@ -60,3 +60,14 @@ def test_sorting_batches_from_several_milliseconds_restores_their_order() -> Non
         time.sleep(0.002)
     for earlier, later in itertools.pairwise(batches):
         assert max(earlier) < min(later)
+
+
+def test_uids_made_together_are_distinct_version_7_uuids_of_this_millisecond() -> None:
+    before = time.time_ns() // 1_000_000
+    uids = time_ordered_uids(500)
+    after = time.time_ns() // 1_000_000
+    assert len(set(uids)) == 500
+    for uid in uids:
+        parsed = uuid.UUID(uid)
+        assert parsed.version == 7
+        assert before <= parsed.int >> 80 <= after
