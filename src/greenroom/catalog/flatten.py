@@ -9,7 +9,7 @@ as null (they match an existence filter, never an equality filter).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from greenroom.catalog.models import SEARCH_KEY_LENGTH, SEARCH_VALUE_LENGTH
@@ -22,41 +22,52 @@ SearchPair = tuple[str, str | None, str | None]
 
 def flatten_entity(entity: Mapping[str, Any]) -> list[SearchPair]:
     """The distinct search rows of an entity; `metadata.namespace` always has one."""
-    seen: set[tuple[str, str | None]] = set()
-    rows: list[SearchPair] = []
-    for key, original in _walk(entity, ""):
+    rows = _Rows()
+    for key, item in entity.items():
+        if key not in _SKIPPED_ROOTS:
+            rows.walk(item, str(key))
+    if not any(key == "metadata.namespace" for key, _, _ in rows.rows):
+        rows.rows.append(("metadata.namespace", "default", "default"))
+    return rows.rows
+
+
+class _Rows:
+    """Collects distinct rows while walking an entity (the ingestion hot path: no generators)."""
+
+    __slots__ = ("rows", "seen")
+
+    def __init__(self) -> None:
+        self.rows: list[SearchPair] = []
+        self.seen: set[tuple[str, str | None]] = set()
+
+    def walk(self, value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    self.add(path, item)
+                    self.add(f"{path}.{item}", "true")
+                else:
+                    self.walk(item, path)
+        elif isinstance(value, str):
+            self.add(path, value)
+        elif value is None:
+            self.add(path, None)
+        elif isinstance(value, bool):
+            self.add(path, "true" if value else "false")
+        else:
+            self.add(path, str(value))
+
+    def add(self, key: str, original: str | None) -> None:
         lowered_key = key.lower()  # some characters grow when lowercased: check after
         if len(lowered_key) > SEARCH_KEY_LENGTH:
-            continue
+            return
         value = None if original is None else original.lower()
         if value is not None and len(value) > SEARCH_VALUE_LENGTH:
             value = None
         marker = (lowered_key, value)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        rows.append((lowered_key, value, original))
-    if not any(key == "metadata.namespace" for key, _, _ in rows):
-        rows.append(("metadata.namespace", "default", "default"))
-    return rows
-
-
-def _walk(value: Any, prefix: str) -> Iterator[tuple[str, str | None]]:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not prefix and key in _SKIPPED_ROOTS:
-                continue
-            yield from _walk(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                yield prefix, item
-                yield f"{prefix}.{item}", "true"
-            else:
-                yield from _walk(item, prefix)
-    elif value is None:
-        yield prefix, None
-    elif isinstance(value, bool):
-        yield prefix, "true" if value else "false"
-    else:
-        yield prefix, str(value)
+        if marker not in self.seen:
+            self.seen.add(marker)
+            self.rows.append((lowered_key, value, original))

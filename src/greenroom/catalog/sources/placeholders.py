@@ -40,9 +40,27 @@ def resolve_placeholders(
     `data` is not changed; unchanged subtrees are shared between input and result. A
     placeholder that fails stays in place and is reported as an issue.
     """
+    if not _has_dollar_key(data):
+        return data, [], []  # nearly every entity: no copy, no paths built
     substitution = _Substitution(base_location, readers)
     result = substitution.walk(data, ())
     return result, substitution.issues, substitution.refs
+
+
+def _has_dollar_key(value: Any) -> bool:
+    """True when some object inside `value` has a key starting with `$`."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if isinstance(key, str) and key.startswith("$"):
+                    return True
+                if isinstance(child, dict | list):
+                    pending.append(child)
+        elif isinstance(item, list):
+            pending.extend(child for child in item if isinstance(child, dict | list))
+    return False
 
 
 @dataclass

@@ -15,6 +15,7 @@ Backstage adds to every entity from where it was read (`view_urls`).
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from urllib.parse import urljoin
@@ -62,6 +63,16 @@ def resolve_target(base_location: str, target: str, *, target_type: str | None) 
 
 def view_urls(location: str) -> dict[str, str]:
     """Backstage's automatic annotations for an entity read from the file at `location`."""
+    return dict(_view_urls(location))
+
+
+@functools.lru_cache(maxsize=4096)
+def _view_urls(location: str) -> tuple[tuple[str, str], ...]:
+    # Every entity of a file has the same ones: worked out once per file, not per entity.
+    return tuple(_annotations_for(location).items())
+
+
+def _annotations_for(location: str) -> dict[str, str]:
     shown = redact(location)
     annotations = {MANAGED_BY_LOCATION: shown}
     kind, _, target = shown.partition(":")
