@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from greenroom.catalog.sources.base import FileRef, LocationReader, LocationReadError
+from greenroom.catalog.sources.base import (
+    FileRef,
+    LocationReader,
+    LocationReadError,
+    redirect_refusal,
+)
 from greenroom.catalog.sources.readers import LocationReaders
 from greenroom.catalog.sources.urls import redact
 
@@ -84,8 +89,15 @@ class _ConfinedReader:
     def can_read(self, location_type: str, target: str) -> bool:
         return self.reader.can_read(location_type, target)
 
+    def _refuse_redirect(self, url: str) -> str | None:
+        return self.confinement.refusal("url", url)
+
     def list_files(self, location_type: str, target: str) -> list[FileRef]:
-        files = self.reader.list_files(location_type, target)
+        token = redirect_refusal.set(self._refuse_redirect)
+        try:
+            files = self.reader.list_files(location_type, target)
+        finally:
+            redirect_refusal.reset(token)
         allowed = []
         for file in files:
             file_type, _, file_target = file.location.partition(":")
@@ -98,4 +110,8 @@ class _ConfinedReader:
         refusal = self.confinement.refusal(file_type, file_target)
         if refusal is not None:
             raise LocationReadError(ref.location, f"Not read: {refusal}")
-        return self.reader.read_file(ref)
+        token = redirect_refusal.set(self._refuse_redirect)
+        try:
+            return self.reader.read_file(ref)
+        finally:
+            redirect_refusal.reset(token)

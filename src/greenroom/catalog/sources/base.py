@@ -7,7 +7,8 @@ reading or parsing them. That is what makes unchanged re-ingestion cheap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +25,15 @@ class LocationReadError(GreenroomError):
         super().__init__(f"{location}: {message}")
         self.location = location
         self.reason = message
+
+
+redirect_refusal: ContextVar[Callable[[str], str | None] | None] = ContextVar(
+    "greenroom_redirect_refusal", default=None
+)
+"""Set while a confined source is read (see confinement.py): why a redirect to a URL
+may not be followed, or None when it may. Readers that follow redirects over the
+network consult it for every hop, so an allowed host cannot bounce the server to an
+internal address."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from greenroom.catalog.sources.base import redirect_refusal
 from greenroom.catalog.sources.gitrepo import GitRepository, run_git
 from greenroom.catalog.sources.urls import strip_userinfo
 
@@ -79,7 +80,7 @@ class GitMirrors:
         try:
             # A bare clone takes branches and tags; later fetches name the same refspecs.
             run_git(
-                ["clone", "--bare", "--quiet", "--", url, temporary],
+                [*_redirect_options(), "clone", "--bare", "--quiet", "--", url, temporary],
                 self._env,
                 self._network_timeout,
             )
@@ -99,8 +100,26 @@ class GitMirrors:
         # uses the URL stored at clone time, which may hold the credentials.
         source = url if strip_userinfo(url) != url else "origin"
         run_git(
-            [f"--git-dir={path}", "fetch", "--prune", "--quiet", "--", source, *_REFSPECS],
+            [
+                *_redirect_options(),
+                f"--git-dir={path}",
+                "fetch",
+                "--prune",
+                "--quiet",
+                "--",
+                source,
+                *_REFSPECS,
+            ],
             self._env,
             self._network_timeout,
         )
         (path / _FETCHED_MARK).touch()
+
+
+def _redirect_options() -> list[str]:
+    """git's own http redirects are off while a confined source is read.
+
+    git cannot ask us about each hop, and by default follows the redirects of its
+    first request: an allowed host could otherwise send it to an internal address.
+    """
+    return ["-c", "http.followRedirects=false"] if redirect_refusal.get() is not None else []

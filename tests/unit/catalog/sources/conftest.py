@@ -75,6 +75,14 @@ class QuietHandler(SimpleHTTPRequestHandler):
             self.send_header("Location", "/" + self.path.removeprefix("/redirect/"))
             self.end_headers()
             return
+        if self.path.startswith("/elsewhere/"):
+            # The same server under another host name, as a redirect to another host.
+            port = self.server.server_address[1]
+            rest = self.path.removeprefix("/elsewhere/")
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{port}/{rest}")
+            self.end_headers()
+            return
         if self.path == "/endless":
             # No Content-Length: the reader must stop on its own limit.
             self.send_response(200)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from greenroom.catalog.sources import GitReader, LocationReadError, resolve_target, view_urls
+from greenroom.catalog.sources.base import redirect_refusal
 
 from .conftest import blob_id, commit, git, publish
 
@@ -40,6 +41,25 @@ def test_hosting_url_is_mirrored_and_read_with_canonical_blob_locations(
     assert ref.version == blob_id(work, "main:catalog-info.yaml")
     assert reader.read_file(ref) == b"a: 1\n"
     assert len(list((tmp_path / "cache").glob("*.git"))) == 1
+
+
+def test_a_confined_clone_does_not_follow_a_redirect_to_another_host(
+    reader: GitReader, http_server: str, served_repo: ServeRepo
+) -> None:
+    # Published at /moved; asked for as the repository "elsewhere/moved", which the
+    # server redirects to http://localhost:<port>/moved.
+    served_repo("moved", {"catalog-info.yaml": "a: 1\n"})
+    target = f"{http_server}/elsewhere/moved/blob/main/catalog-info.yaml"
+    token = redirect_refusal.set(lambda url: "not allowed")
+    try:
+        with pytest.raises(LocationReadError) as caught:
+            reader.list_files("url", target)
+    finally:
+        redirect_refusal.reset(token)
+    assert "302" in caught.value.reason
+    # Trusted, the same URL is cloned through the redirect.
+    (ref,) = reader.list_files("url", target)
+    assert reader.read_file(ref) == b"a: 1\n"
 
 
 def test_tree_urls_list_folders_and_fetch_sees_new_commits(

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from greenroom.catalog.sources import FileRef, HttpReader, LocationReadError
+from greenroom.catalog.sources.base import redirect_refusal
 
 
 @pytest.fixture
@@ -33,6 +34,38 @@ def test_redirects_are_followed(reader: HttpReader, http_server: str, web_root: 
     assert reader.read_file(FileRef(f"url:{http_server}/redirect/moved.yaml", None)) == (
         b"moved: true\n"
     )
+
+
+def test_a_confined_read_refuses_a_redirect_to_a_host_it_may_not_read(
+    reader: HttpReader, http_server: str, web_root: Path
+) -> None:
+    (web_root / "c.yaml").write_text("kind: Component\n")
+    ref = FileRef(f"url:{http_server}/elsewhere/c.yaml", None)
+    assert reader.read_file(ref) == b"kind: Component\n"  # trusted: redirects are followed
+
+    def refuse_localhost(url: str) -> str | None:
+        return "host localhost is not allowed" if "//localhost:" in url else None
+
+    token = redirect_refusal.set(refuse_localhost)
+    try:
+        with pytest.raises(LocationReadError) as caught:
+            reader.read_file(ref)
+        # A redirect within the allowed host is still followed.
+        assert reader.read_file(FileRef(f"url:{http_server}/redirect/c.yaml", None)) == (
+            b"kind: Component\n"
+        )
+    finally:
+        redirect_refusal.reset(token)
+    assert "Not read: it redirects to http://localhost:" in caught.value.reason
+    assert "host localhost is not allowed" in caught.value.reason
+
+
+def test_endless_redirects_are_an_error(reader: HttpReader, http_server: str) -> None:
+    # /redirect/redirect/... strips one step per hop: eleven hops is over the limit.
+    target = f"{http_server}/" + "redirect/" * 11 + "c.yaml"
+    with pytest.raises(LocationReadError) as caught:
+        reader.read_file(FileRef(f"url:{target}", None))
+    assert caught.value.reason == "too many redirects"
 
 
 def test_404_is_an_error_with_the_status(reader: HttpReader, http_server: str) -> None:
