@@ -136,6 +136,7 @@ class SourceProcessor:
         runner = self if confined is None else self._confined_copy(confined)
         while level:
             level = runner._process_level(level, seen_targets, previous, outcome, origin)
+        _drop_copies_of_retained(outcome)
         return outcome
 
     def _confined_copy(self, confinement: Confinement) -> SourceProcessor:
@@ -507,6 +508,36 @@ class SourceProcessor:
         )
         processed.hash  # noqa: B018 - computed here, in the worker process, not in the writer
         return processed
+
+
+def _drop_copies_of_retained(outcome: SourceOutcome) -> None:
+    """A changed file that defines an entity an unchanged file of the source still gives.
+
+    When the unchanged file was skipped before the changed one was read, the copy was
+    refused on the spot; when it lies deeper in the Location tree, it is only known to
+    be retained now. Either way the stored entity stays and the copy is reported.
+    """
+    for ref in [ref for ref in outcome.entities if ref in outcome.retained_refs]:
+        copy = outcome.entities.pop(ref)
+        state = outcome.files.get(copy.location)
+        if state is not None:
+            state.refs = [kept for kept in state.refs if kept != ref]
+            state.version = None  # read again next pass, so the error stays until fixed
+        owner = next(
+            (
+                other.location
+                for other in outcome.files.values()
+                if other.location != copy.location and ref in other.refs
+            ),
+            None,
+        )
+        where = _display(owner) if owner else "an unchanged file of this source"
+        outcome.add_child_error(
+            copy.parent_ref or outcome.root_ref,
+            f"{_display(copy.location)}: entity {ref} is already defined in {where}; "
+            "this copy is ignored",
+            "ConflictError",
+        )
 
 
 def _location_targets(entity: Mapping[str, Any], parent_type: str) -> list[tuple[str, str]]:

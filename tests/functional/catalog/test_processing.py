@@ -159,6 +159,66 @@ def test_the_same_entity_from_two_locations_is_a_conflict_on_the_second(
     assert any("component:default/dup" in m and "already provided" in m for m in messages), messages
 
 
+NESTED_ROOT = """\
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: root}
+spec: {targets: [./a.yaml, ./deeper/location.yaml]}
+"""
+NESTED_LOCATION = """\
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: deeper}
+spec: {targets: [./b.yaml]}
+"""
+
+
+def nested_source(tmp_path: Path, a: str, b: str) -> tuple[Path, Path, Path]:
+    """root.yaml -> a.yaml, and root.yaml -> deeper/location.yaml -> deeper/b.yaml."""
+    write(tmp_path / "deeper" / "location.yaml", NESTED_LOCATION)
+    return (
+        write(tmp_path / "root.yaml", NESTED_ROOT),
+        write(tmp_path / "a.yaml", a),
+        write(tmp_path / "deeper" / "b.yaml", b),
+    )
+
+
+def test_a_copy_in_a_changed_file_of_an_entity_in_an_unchanged_shallower_file_is_refused(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    root, _, b = nested_source(tmp_path, component("dup", "from a"), component("other"))
+    portal = file_portal(make_portal, root)
+    write(b, component("other") + "---\n" + component("dup", "from b"))
+    portal.refresh_all()
+    assert portal.entity("component", "dup")["metadata"]["description"] == "from a"
+    messages = location_errors(portal)
+    assert any(
+        "b.yaml:" in m and "entity component:default/dup is already defined" in m for m in messages
+    ), messages
+
+
+def test_a_copy_in_a_changed_file_of_an_entity_in_an_unchanged_deeper_file_is_refused(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    root, a, _ = nested_source(tmp_path, component("other"), component("dup", "from b"))
+    portal = file_portal(make_portal, root)
+    write(a, component("other") + "---\n" + component("dup", "from a"))
+    portal.refresh_all()
+    assert portal.entity("component", "dup")["metadata"]["description"] == "from b"
+    messages = location_errors(portal)
+    assert any(
+        "a.yaml: entity component:default/dup is already defined in" in m and "b.yaml" in m
+        for m in messages
+    ), messages
+    # The error stays while the copy is there, and goes once it is removed.
+    portal.refresh_all()
+    assert any("component:default/dup is already defined" in m for m in location_errors(portal))
+    write(a, component("other"))
+    portal.refresh_all()
+    assert portal.entity("component", "dup")["metadata"]["description"] == "from b"
+    assert location_errors(portal) == []
+
+
 def test_location_cycles_and_missing_targets_are_errors_not_loops(
     make_portal: PortalFactory, tmp_path: Path
 ) -> None:
