@@ -44,3 +44,29 @@ def test_a_refresh_during_processing_survives_the_end_of_the_pass(database: Data
             now_utc() + timedelta(seconds=1), limit=10, lease=timedelta(minutes=5)
         )
     assert [spec.key for spec in again] == [SPEC.key]
+
+
+def test_a_renewed_lease_keeps_a_source_claimed_and_a_finished_one_free(
+    database: Database,
+) -> None:
+    other = SourceSpec("config:file:/y.yaml", "config", "file", "/y.yaml")
+    start = now_utc()
+    with database.transaction(write=True) as session:
+        SourceRepository(session).sync([SPEC, other], start)
+    with database.transaction(write=True) as session:
+        SourceRepository(session).claim_due(start, limit=10, lease=timedelta(seconds=1))
+    with database.transaction(write=True) as session:
+        SourceRepository(session).finish(
+            other.key, now=start, next_at=start, duration=0.1, error=None
+        )
+    with database.transaction(write=True) as session:
+        renewed = SourceRepository(session).extend_leases(
+            [SPEC.key, other.key], until=start + timedelta(minutes=5)
+        )
+    assert renewed == 1
+    with database.transaction(write=True) as session:
+        later = SourceRepository(session).claim_due(
+            start + timedelta(seconds=2), limit=10, lease=timedelta(minutes=5)
+        )
+    # The renewed one is still claimed; the finished one was not claimed again by renewal.
+    assert [spec.key for spec in later] == [other.key]

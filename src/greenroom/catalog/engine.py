@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 50
 LEASE = timedelta(minutes=5)
+"""How long a claim on a source lasts; renewed every third of it while the source is in flight."""
 IDLE_POLL_SECONDS = 1.0
 STATISTICS_AFTER_WRITES = 1000
 """A pass that wrote this many entities refreshes the planner's statistics."""
@@ -97,6 +99,10 @@ class CatalogEngine:
     current: PassStats | None = None
     last_pass: PassStats | None = None
     next_sync: float = 0.0
+    lease: timedelta = LEASE
+    in_flight: set[str] = field(default_factory=set)
+    """Sources claimed by this engine and not finished yet: their leases are renewed."""
+    _in_flight_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, runtime: Runtime) -> CatalogEngine:
@@ -161,22 +167,31 @@ class CatalogEngine:
         if self.current is None:
             self.current = PassStats(started=time.time())
         processed = 0
-        for remaining in range(max_batches - 1, -1, -1):
-            following = self._start_batch(limit) if remaining else None
-            self._write_batch(*batch)
-            processed += len(batch[0])
-            if following is None:
-                break
-            batch = following
+        try:
+            for remaining in range(max_batches - 1, -1, -1):
+                following = self._start_batch(limit) if remaining else None
+                self._write_batch(*batch)
+                processed += len(batch[0])
+                if following is None:
+                    break
+                batch = following
+        except BaseException:
+            # Whatever was claimed and not finished is let go: its leases lapse and any
+            # replica (this one included) claims it again.
+            with self._in_flight_lock:
+                self.in_flight.clear()
+            raise
         return processed
 
     def _start_batch(self, limit: int) -> tuple[list[SourceSpec], Iterator[Result]] | None:
         """Claim due sources and start processing them; None when nothing is due."""
         # Claiming reads and then writes: take SQLite's write lock up front.
         with self.runtime.database.transaction(write=True) as session:
-            due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=LEASE)
+            due = SourceRepository(session).claim_due(now_utc(), limit=limit, lease=self.lease)
         if not due:
             return None
+        with self._in_flight_lock:
+            self.in_flight.update(spec.key for spec in due)
         return due, self._start_processing(due)
 
     def _start_processing(self, specs: list[SourceSpec]) -> Iterator[Result]:
@@ -293,7 +308,43 @@ class CatalogEngine:
                     spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
                 )
                 results[spec.key] = stats
+        with self._in_flight_lock:
+            self.in_flight.difference_update(results)
         return results
+
+    def renew_leases(self) -> int:
+        """Extend the claims on the sources still in flight; returns how many were renewed.
+
+        A batch can outlive one lease (a slow clone, a huge repository); without this,
+        another replica would claim the same sources and process them twice.
+        """
+        with self._in_flight_lock:
+            keys = sorted(self.in_flight)
+        if not keys:
+            return 0
+        with self.runtime.database.transaction(write=True) as session:
+            return SourceRepository(session).extend_leases(keys, until=now_utc() + self.lease)
+
+    @contextmanager
+    def keeping_leases(self) -> Iterator[None]:
+        """Renew the leases of in-flight sources in a background thread while inside."""
+        stop = threading.Event()
+        interval = self.lease.total_seconds() / 3
+
+        def keep() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.renew_leases()
+                except Exception:
+                    log.exception("renewing the catalog's source leases failed; retrying")
+
+        thread = threading.Thread(target=keep, name="catalog-leases", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def _count(self, spec: SourceSpec, outcome: SourceOutcome, stats: WriteStats) -> None:
         if self.current is not None:
@@ -325,7 +376,8 @@ class CatalogEngine:
         # A bulk load cut short (a crash, a restart) left indexes missing: build them.
         create_query_indexes(self.runtime.database.engine)
         try:
-            self._loop(stop)
+            with self.keeping_leases():
+                self._loop(stop)
         finally:
             self.processing.shutdown()
 
@@ -346,9 +398,10 @@ class CatalogEngine:
         """Sync and process until nothing is due (for the CLI and tests)."""
         deadline = time.monotonic() + timeout
         self.sync_sources()
-        while self.process_due():
-            if time.monotonic() > deadline:
-                raise TimeoutError("catalog processing did not finish in time")
+        with self.keeping_leases():
+            while self.process_due():
+                if time.monotonic() > deadline:
+                    raise TimeoutError("catalog processing did not finish in time")
 
 
 def catalog_engine(runtime: Runtime) -> CatalogEngine:

@@ -478,6 +478,18 @@ class SourceRepository:
             row.last_started_at = now
         return [SourceSpec(row.key, row.provider, row.type, row.target) for row in rows]
 
+    def extend_leases(self, keys: Sequence[str], *, until: datetime) -> int:
+        """Extend the claims on these sources (a finished source, no longer claimed, stays so)."""
+        renewed = 0
+        for chunk in chunks(list(keys)):
+            result = self.session.execute(
+                update(SourceRow)
+                .where(SourceRow.key.in_(chunk), SourceRow.claimed_until.is_not(None))
+                .values(claimed_until=until)
+            )
+            renewed += result.rowcount or 0  # type: ignore[attr-defined]
+        return renewed
+
     def finish(
         self, key: str, *, now: datetime, next_at: datetime, duration: float, error: str | None
     ) -> None:
