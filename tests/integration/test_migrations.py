@@ -15,7 +15,9 @@ from greenroom.db.session import Database
 def test_migrations_match_the_models(database: Database) -> None:
     import_all_models()
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrate.include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
     assert migrate.is_current(database.engine)
@@ -28,3 +30,5 @@ def test_downgrade_removes_everything_and_upgrade_restores_it(database: Database
     migrate.upgrade(database.engine)
     tables = set(inspect(database.engine).get_table_names())
     assert {"catalog_entities", "catalog_relations", "catalog_search"} <= tables
+    if database.dialect == "sqlite":
+        assert "catalog_fulltext" in tables

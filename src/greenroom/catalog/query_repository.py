@@ -18,15 +18,22 @@ from sqlalchemy import (
     Subquery,
     Table,
     and_,
+    bindparam,
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    table,
+    text,
     true,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import column as column_clause
+from sqlalchemy.sql.elements import BindParameter
 
+from greenroom.catalog import fulltext
 from greenroom.catalog.filters import (
     MAX_VALUE_LENGTH,
     EntityFilter,
@@ -43,6 +50,8 @@ from greenroom.catalog.models import (
     RelationRow,
     SearchRow,
 )
+
+_FULLTEXT = table(fulltext.SQLITE_TABLE, column_clause("rowid"))
 
 e = cast(Table, EntityRow.__table__)
 r = cast(Table, RelationRow.__table__)
@@ -95,6 +104,7 @@ class Page:
 class CatalogQueryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._custom_plans = False
 
     # --- filters -------------------------------------------------------------
 
@@ -178,10 +188,11 @@ class CatalogQueryRepository:
         if not term:
             return true()
         parts: list[ColumnElement[bool]] = []
+        columns: list[str] = []
         for field in full_text.fields:
             key = field.lower()
             if key in _COLUMN_KEYS:
-                parts.append(self._contains(_COLUMN_KEYS[key], term))
+                columns.append(key)
             else:
                 parts.append(
                     e.c.uid.in_(
@@ -190,7 +201,45 @@ class CatalogQueryRepository:
                         )
                     )
                 )
+        if columns:
+            parts.append(self._columns_contain(columns, term))
         return or_(*parts) if parts else true()
+
+    def _columns_contain(self, keys: list[str], term: str) -> ColumnElement[bool]:
+        """`term` occurs in one of these entity columns, through a trigram index if one fits."""
+        columns = [_COLUMN_KEYS[key] for key in keys]
+        scan = or_(*(self._contains(column, term) for column in columns))
+        indexed = [column.name for column in columns if column.name in fulltext.COLUMNS]
+        if len(term) < fulltext.MIN_TERM_LENGTH or len(indexed) < len(columns):
+            return scan
+        if self.session.get_bind().dialect.name == "postgresql":
+            # pg_trgm's GIN indexes serve LIKE, not strpos (and LIKE costs the same unindexed).
+            # The pattern is rendered into the statement: a prepared statement's generic
+            # plan cannot know that `LIKE $1` has trigrams, and scans instead.
+            self._plan_with_values()
+            pattern: BindParameter[str] = bindparam(
+                "fulltext_pattern", "%" + _escape_like(term) + "%", literal_execute=True
+            )
+            return or_(*(column.like(pattern, escape="\\") for column in columns))
+        # SQLite: candidates from the FTS5 trigram table, checked against the columns
+        # themselves, so that the answer is exactly the scan's.
+        phrase = '"' + term.replace('"', '""') + '"'
+        match = "{" + " ".join(indexed) + "}: " + phrase
+        candidates = select(_FULLTEXT.c.rowid).where(
+            literal_column(fulltext.SQLITE_TABLE).op("MATCH")(match)
+        )
+        return and_(literal_column("catalog_entities.rowid").in_(candidates), scan)
+
+    def _plan_with_values(self) -> None:
+        """Plan this transaction's statements for their values, not generically.
+
+        psycopg prepares a statement run five times, and PostgreSQL may then keep a
+        generic plan: for `kind = $1` it assumes an average kind and prefers scanning
+        the kind's index over the trigram indexes (12 ms instead of 3 at 100,000).
+        """
+        if not self._custom_plans:
+            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            self._custom_plans = True
 
     def _contains(self, column: ColumnElement[Any], term: str) -> ColumnElement[bool]:
         """`term` occurs in the (lowercased) column: Backstage's `LIKE %term%`.
@@ -476,6 +525,10 @@ class CatalogQueryRepository:
         entities = self.session.scalar(select(func.count()).select_from(e)) or 0
         relations = self.session.scalar(select(func.count()).select_from(r)) or 0
         return int(entities), int(relations)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _indexable(value: str) -> bool:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from greenroom.catalog.fulltext import create_fulltext_index, drop_postgres_indexes
 from greenroom.catalog.models import (
     CatalogStateRow,
     EntityRow,
@@ -620,6 +621,7 @@ def drop_query_indexes(engine: Engine) -> None:
     with engine.begin() as connection:
         for index in _bulk_load_indexes():
             index.drop(connection, checkfirst=True)
+        drop_postgres_indexes(connection)
 
 
 def create_query_indexes(engine: Engine) -> None:
@@ -627,6 +629,7 @@ def create_query_indexes(engine: Engine) -> None:
     with engine.begin() as connection:
         for index in _bulk_load_indexes():
             index.create(connection, checkfirst=True)
+        create_fulltext_index(connection)
 
 
 def catalog_is_empty(session: Session) -> bool:

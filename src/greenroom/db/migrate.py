@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -20,6 +22,17 @@ def alembic_config(url: str) -> Config:
     # ConfigParser interpolation would choke on '%' in passwords.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def include_name(name: str | None, type_: str, _parents: MutableMapping[Any, Any]) -> bool:
+    """Autogenerate's filter: schema objects that exist on one database only are not models.
+
+    The catalog's trigram full-text objects (catalog/fulltext.py) are created by
+    their migration; comparing them with the models would report them as extra.
+    """
+    from greenroom.catalog.fulltext import is_fulltext_object
+
+    return not (type_ in {"table", "index"} and is_fulltext_object(name))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
