@@ -50,6 +50,13 @@ class NotAllowedError(GreenroomError):
     name = "NotAllowedError"
 
 
+class UnavailableError(GreenroomError):
+    """The server cannot do this now (busy, or not within its time limit); try again later."""
+
+    status_code = 503
+    name = "ServiceUnavailableError"
+
+
 class ConfigurationError(GreenroomError):
     """Settings or greenroom.yaml are invalid; raised at start-up, never per request."""
 

@@ -80,6 +80,11 @@ class CatalogSettings(BaseModel):
     `0` processes in the main process."""
     http_timeout_seconds: float = 15.0
     """Timeout for reading http(s) locations and `$text` URLs."""
+    request_read_timeout_seconds: float = 60.0
+    """A dry run or an analysis reads a location while someone waits: it answers within
+    this many seconds, or says to register the location and let the catalog read it."""
+    request_read_concurrency: int = 2
+    """Dry runs and analyses reading at once; more are refused until one finishes."""
 
 
 class CatalogColumnSetting(BaseModel):

@@ -25,8 +25,8 @@ from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.service import (
     MAX_FULL_TEXT_FIELDS,
     CatalogService,
-    LocationService,
     RefreshService,
+    location_service,
 )
 from greenroom.catalog.validation_service import analyze_location, validate_entity_body
 from greenroom.errors import InputError, NotFoundError
@@ -173,13 +173,13 @@ def entity_facets(
 
 @router.get("/locations", response_model=list[schemas.LocationItem])
 def list_locations(session: SessionDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
-    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    service = location_service(session, runtime)
     return [{"data": location} for location in service.list()]
 
 
 @router.get("/locations/{location_id}", response_model=schemas.Location)
 def get_location(session: SessionDep, runtime: RuntimeDep, location_id: str) -> dict[str, str]:
-    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    service = location_service(session, runtime)
     return service.get(location_id)
 
 
@@ -187,7 +187,7 @@ def get_location(session: SessionDep, runtime: RuntimeDep, location_id: str) -> 
 def location_by_entity(
     session: SessionDep, runtime: RuntimeDep, kind: str, namespace: str, name: str
 ) -> dict[str, str]:
-    service = LocationService(session, runtime.settings.catalog, catalog_engine(runtime).processor)
+    service = location_service(session, runtime)
     return service.by_entity(kind, namespace, name)
 
 
@@ -206,8 +206,9 @@ def add_location(
     """Register a location; with `dryRun=true`, only return the entities it would give."""
     authorizer.check("catalog.location.analyze" if dry_run else "catalog.location.create")
     engine = catalog_engine(runtime)
-    with runtime.database.transaction(write=True) as session:
-        service = LocationService(session, runtime.settings.catalog, engine.processor)
+    # A dry run only reads: it must not hold SQLite's write lock while a clone runs.
+    with runtime.database.transaction(write=not dry_run) as session:
+        service = location_service(session, runtime)
         result, created = service.add(body.type, body.target, dry_run=dry_run)
     if created:
         engine.wake()
@@ -223,7 +224,7 @@ def delete_location(runtime: RuntimeDep, authorizer: AuthorizerDep, location_id:
         authorizer.location(location_id, registered_source_key(location_id)),
     )
     with runtime.database.transaction(write=True) as session:
-        LocationService(session, runtime.settings.catalog, engine.processor).delete(location_id)
+        location_service(session, runtime).delete(location_id)
     engine.entities_changed()
     return Response(status_code=204)
 
@@ -268,9 +269,8 @@ def validate_entity(runtime: RuntimeDep, body: schemas.ValidateEntityRequest) ->
 )
 def analyze(runtime: RuntimeDep, body: schemas.AnalyzeLocationRequest) -> dict[str, Any]:
     """The catalog files a repository already has, and whether they are registered."""
-    engine = catalog_engine(runtime)
     with runtime.database.transaction() as session:
-        service = LocationService(session, runtime.settings.catalog, engine.processor)
+        service = location_service(session, runtime)
         return analyze_location(service, session, body.location.type, body.location.target)
 
 

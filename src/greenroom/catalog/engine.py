@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from greenroom.catalog.outcome import SourceOutcome
-from greenroom.catalog.processing import SourceProcessor, SourceSpec
+from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.processing_pool import Processing, Result, build_processing
 from greenroom.catalog.providers import EntityProvider
 from greenroom.catalog.repository import (
@@ -31,6 +31,7 @@ from greenroom.catalog.repository import (
     now_utc,
     refresh_planner_statistics,
 )
+from greenroom.catalog.request_reads import RequestReads
 from greenroom.catalog.sources.urls import redact
 from greenroom.ops.metrics import (
     CATALOG_ENTITIES_WRITTEN,
@@ -103,6 +104,7 @@ class CatalogEngine:
     in_flight: set[str] = field(default_factory=set)
     """Sources claimed by this engine and not finished yet: their leases are renewed."""
     _in_flight_lock: threading.Lock = field(default_factory=threading.Lock)
+    _request_reads: RequestReads | None = None
 
     @classmethod
     def build(cls, runtime: Runtime) -> CatalogEngine:
@@ -116,9 +118,16 @@ class CatalogEngine:
         )
 
     @property
-    def processor(self) -> SourceProcessor:
-        """The in-process processor, for dry runs and analysis."""
-        return self.processing.processor
+    def request_reads(self) -> RequestReads:
+        """Reads for dry runs and analyses, in this process, bounded in time and number."""
+        if self._request_reads is None:
+            catalog = self.runtime.settings.catalog
+            self._request_reads = RequestReads(
+                self.processing.processor,
+                timeout=catalog.request_read_timeout_seconds,
+                concurrency=catalog.request_read_concurrency,
+            )
+        return self._request_reads
 
     # --- the queue --------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from greenroom.catalog.filters import (
 from greenroom.catalog.model import InvalidEntityRef, parse_entity_ref
 from greenroom.catalog.models import LocationRow
 from greenroom.catalog.outcome import SourceOutcome
-from greenroom.catalog.processing import SourceProcessor, SourceSpec, generated_location_name
+from greenroom.catalog.processing import SourceSpec, generated_location_name
 from greenroom.catalog.providers import registered_source_key
 from greenroom.catalog.query_repository import (
     ORPHAN_ANNOTATION,
@@ -39,7 +39,9 @@ from greenroom.catalog.repository import (
     delete_entity,
     now_utc,
 )
+from greenroom.catalog.request_reads import RequestReads
 from greenroom.errors import ConflictError, InputError, NotAllowedError, NotFoundError
+from greenroom.runtime import Runtime
 from greenroom.settings import CatalogSettings
 
 MAX_LIMIT = 1000
@@ -325,7 +327,7 @@ class LocationService:
     """Registering and removing locations, dry runs, and the checks that keep them safe."""
 
     def __init__(
-        self, session: Session, settings: CatalogSettings, processor: SourceProcessor
+        self, session: Session, settings: CatalogSettings, processor: RequestReads
     ) -> None:
         self.session = session
         self.settings = settings
@@ -443,3 +445,10 @@ def location_shape(location_id: str, location_type: str, target: str) -> dict[st
         "target": target,
         "entityRef": f"location:default/{name}",
     }
+
+
+def location_service(session: Session, runtime: Runtime) -> LocationService:
+    """The location rules for one request, reading through the engine's request reads."""
+    from greenroom.catalog.engine import catalog_engine  # the engine builds on this module
+
+    return LocationService(session, runtime.settings.catalog, catalog_engine(runtime).request_reads)

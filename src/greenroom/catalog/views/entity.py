@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from greenroom.auth.authorization import AuthorizerDep, resource_permission
 from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.providers import registered_source_key
-from greenroom.catalog.service import CatalogService, LocationService, RefreshService
+from greenroom.catalog.service import CatalogService, RefreshService, location_service
 from greenroom.errors import NotFoundError
 from greenroom.web.extensions import EntityPage, EntityTab
 from greenroom.web.page import Page, PageDep
@@ -75,9 +75,7 @@ def unregister(
     )
     engine = catalog_engine(page.runtime)
     with page.runtime.database.transaction(write=True) as session:
-        LocationService(session, page.runtime.settings.catalog, engine.processor).delete(
-            location["id"]
-        )
+        location_service(session, page.runtime).delete(location["id"])
     engine.entities_changed()
     return RedirectResponse("/catalog?user=all", status_code=303)
 
@@ -138,8 +136,7 @@ def entity_tabs(page: Page, entity: dict[str, Any]) -> list[EntityTab]:
 
 
 def _registered_location(page: Page, kind: str, namespace: str, name: str) -> dict[str, str] | None:
-    engine = catalog_engine(page.runtime)
-    service = LocationService(page.session, page.runtime.settings.catalog, engine.processor)
+    service = location_service(page.session, page.runtime)
     try:
         return service.by_entity(kind, namespace, name)
     except NotFoundError:

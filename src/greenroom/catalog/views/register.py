@@ -16,7 +16,7 @@ from greenroom.auth.authorization import permission
 from greenroom.catalog.engine import catalog_engine
 from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.providers import registered_source_key
-from greenroom.catalog.service import CatalogService, LocationService
+from greenroom.catalog.service import CatalogService, LocationService, location_service
 from greenroom.errors import GreenroomError, InputError
 from greenroom.web.page import Page, PageDep
 
@@ -56,7 +56,7 @@ def register(page: PageDep, target: TargetForm) -> HTMLResponse:
     try:
         location_type = location_type_of(target)
         with page.runtime.database.transaction(write=True) as session:
-            service = LocationService(session, page.runtime.settings.catalog, engine.processor)
+            service = location_service(session, page.runtime)
             body, _ = service.add(location_type, target, dry_run=False)
     except GreenroomError as exc:
         return _render(page, target=target, error=exc.message, status_code=exc.status_code)
@@ -81,8 +81,7 @@ def location_type_of(target: str) -> str:
 
 
 def _locations(page: Page) -> LocationService:
-    engine = catalog_engine(page.runtime)
-    return LocationService(page.session, page.runtime.settings.catalog, engine.processor)
+    return location_service(page.session, page.runtime)
 
 
 def _render(page: Page, *, target: str, status_code: int = 200, **context: Any) -> HTMLResponse:
