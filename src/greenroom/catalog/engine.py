@@ -8,6 +8,7 @@ once. `wake()` makes a refresh requested in this process start at once.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from greenroom.catalog.outcome import SourceOutcome
 from greenroom.catalog.processing import SourceSpec
@@ -287,39 +290,71 @@ class CatalogEngine:
         if not ready:
             return {}
         settings = self.runtime.settings.catalog
-        results: dict[str, WriteStats | None] = {}
         interval = settings.processing_interval_seconds
         next_at = now_utc() + (
             timedelta(seconds=interval) if interval > 0 else timedelta(days=3650)
         )
+        results: dict[str, WriteStats | None] = {}
         with self.runtime.database.transaction(write=True) as session:
+            started = time.perf_counter()
+            written, errors = self._write_outcomes(session, ready, settings.orphan_strategy)
+            # The batch's write time is shared out between its sources.
+            share = (time.perf_counter() - started) / len(ready)
+            if self.current is not None:
+                self.current.write_seconds += time.perf_counter() - started
+            finished: list[tuple[str, float, str | None]] = []
             for spec, (outcome, error, duration) in ready:
-                stats = None
-                if outcome is not None:
-                    started = time.perf_counter()
-                    try:
-                        with session.begin_nested():
-                            stats = CatalogWriteRepository(session).write(
-                                outcome, orphan_strategy=settings.orphan_strategy, now=now_utc()
-                            )
-                    except Exception as exc:
-                        log.exception("writing source %s failed", redact(spec.key))
-                        error = f"{type(exc).__name__}: {exc}"
-                    duration += time.perf_counter() - started
-                    if self.current is not None:
-                        self.current.write_seconds += time.perf_counter() - started
+                stats = written.get(spec.key)
+                error = error or errors.get(spec.key)
                 if stats is not None and outcome is not None:
                     self._count(spec, outcome, stats)
                 if error is not None:
                     CATALOG_PROCESSING_ERRORS.labels(spec.provider).inc()
+                duration += share
                 CATALOG_PASS_SECONDS.labels(spec.provider).observe(duration)
-                SourceRepository(session).finish(
-                    spec.key, now=now_utc(), next_at=next_at, duration=duration, error=error
-                )
+                finished.append((spec.key, duration, error))
                 results[spec.key] = stats
+            SourceRepository(session).finish_many(finished, now=now_utc(), next_at=next_at)
         with self._in_flight_lock:
             self.in_flight.difference_update(results)
         return results
+
+    def _write_outcomes(
+        self, session: Session, ready: list[tuple[SourceSpec, Result]], orphan_strategy: str
+    ) -> tuple[dict[str, WriteStats], dict[str, str]]:
+        """Write the processed outcomes together; one by one when that fails.
+
+        A savepoint per source in the one-by-one path means a failure writing one
+        source loses nothing of the others; its error is reported on that source.
+        """
+        outcomes = [outcome for _, (outcome, _, _) in ready if outcome is not None]
+        if not outcomes:
+            return {}, {}
+        writer = CatalogWriteRepository(session)
+        try:
+            with session.begin_nested():
+                return writer.write_many(
+                    outcomes, orphan_strategy=orphan_strategy, now=now_utc()
+                ), {}
+        except Exception:
+            if len(outcomes) == 1:
+                log.exception("writing source %s failed", redact(outcomes[0].source_key))
+                return {}, {outcomes[0].source_key: _failure()}
+            log.warning(
+                "writing %d sources together failed; writing them one by one", len(outcomes)
+            )
+        written: dict[str, WriteStats] = {}
+        errors: dict[str, str] = {}
+        for outcome in outcomes:
+            try:
+                with session.begin_nested():
+                    written[outcome.source_key] = CatalogWriteRepository(session).write(
+                        outcome, orphan_strategy=orphan_strategy, now=now_utc()
+                    )
+            except Exception:
+                log.exception("writing source %s failed", redact(outcome.source_key))
+                errors[outcome.source_key] = _failure()
+        return written, errors
 
     def renew_leases(self) -> int:
         """Extend the claims on the sources still in flight; returns how many were renewed.
@@ -411,6 +446,12 @@ class CatalogEngine:
             while self.process_due():
                 if time.monotonic() > deadline:
                     raise TimeoutError("catalog processing did not finish in time")
+
+
+def _failure() -> str:
+    """The exception being handled, as a source's last error."""
+    exc = sys.exc_info()[1]
+    return f"{type(exc).__name__}: {exc}"
 
 
 def catalog_engine(runtime: Runtime) -> CatalogEngine:

@@ -64,7 +64,7 @@ def test_worker_processes_serve_exactly_what_inline_processing_serves(
 
     # The same files, read again in this process, give the same answers.
     portal.engine.processing.shutdown()
-    portal.engine.processing = InlineProcessing(portal.engine.processor)
+    portal.engine.processing = InlineProcessing(portal.engine.processing.processor)
     delete_everything(portal)
     portal.refresh_all()
     assert served(portal) == pooled
