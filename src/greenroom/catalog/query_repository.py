@@ -50,6 +50,7 @@ from greenroom.catalog.models import (
     RelationRow,
     SearchRow,
 )
+from greenroom.db.membership import one_of
 
 _FULLTEXT = table(fulltext.SQLITE_TABLE, column_clause("rowid"))
 
@@ -105,6 +106,7 @@ class CatalogQueryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._custom_plans = False
+        self._dialect = session.get_bind().dialect.name
 
     # --- filters -------------------------------------------------------------
 
@@ -336,7 +338,7 @@ class CatalogQueryRepository:
             return {}
         rows = self.session.execute(
             select(e.c.uid, e.c.entity_ref, e.c.body, e.c.hash, e.c.errors, e.c.orphan).where(
-                e.c.uid.in_(list(uids))
+                one_of(e.c.uid, uids, self._dialect)
             )
         )
         return {row[0]: StoredEntity(*row) for row in rows}
@@ -350,7 +352,7 @@ class CatalogQueryRepository:
             chunk = unique[start : start + 500]
             rows = self.session.execute(
                 select(e.c.uid, e.c.entity_ref, e.c.body, e.c.hash, e.c.errors, e.c.orphan).where(
-                    e.c.entity_ref.in_(chunk)
+                    one_of(e.c.entity_ref, chunk, self._dialect)
                 )
             )
             for row in rows:
@@ -372,12 +374,12 @@ class CatalogQueryRepository:
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             emitted = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
-                r.c.source_ref.in_(chunk)
+                one_of(r.c.source_ref, chunk, self._dialect)
             )
             for source, relation_type, target in self.session.execute(emitted):
                 result[source].add((relation_type, target))
             pointing_here = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
-                r.c.target_ref.in_(chunk)
+                one_of(r.c.target_ref, chunk, self._dialect)
             )
             for source, relation_type, target in self.session.execute(pointing_here):
                 reverse = REVERSE_RELATIONS.get(relation_type.lower())
