@@ -331,6 +331,7 @@ class CatalogEngine:
         if not outcomes:
             return {}, {}
         writer = CatalogWriteRepository(session)
+        checkpoints = [outcome.checkpoint() for outcome in outcomes]
         try:
             with session.begin_nested():
                 return writer.write_many(
@@ -343,6 +344,9 @@ class CatalogEngine:
             log.warning(
                 "writing %d sources together failed; writing them one by one", len(outcomes)
             )
+            # The failed try may have added errors or dropped file versions: undo that.
+            for outcome, checkpoint in zip(outcomes, checkpoints, strict=True):
+                outcome.restore(checkpoint)
         written: dict[str, WriteStats] = {}
         errors: dict[str, str] = {}
         for outcome in outcomes:

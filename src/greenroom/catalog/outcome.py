@@ -191,6 +191,12 @@ class FileState:
         )
 
 
+@dataclass(frozen=True)
+class OutcomeCheckpoint:
+    child_errors: dict[str, list[dict[str, Any]]]
+    versions: dict[str, str | None]
+
+
 @dataclass
 class SourceOutcome:
     """Everything one pass over a source found."""
@@ -215,6 +221,18 @@ class SourceOutcome:
         """Make the outcome cheap to send to the writer (see `ProcessedEntity.pack`)."""
         for entity in self.entities.values():
             entity.pack()
+
+    def checkpoint(self) -> OutcomeCheckpoint:
+        """What writing may change in the outcome (errors, file versions), to undo a failed try."""
+        return OutcomeCheckpoint(
+            {ref: list(items) for ref, items in self.child_errors.items()},
+            {location: state.version for location, state in self.files.items()},
+        )
+
+    def restore(self, checkpoint: OutcomeCheckpoint) -> None:
+        self.child_errors = {ref: list(items) for ref, items in checkpoint.child_errors.items()}
+        for location, version in checkpoint.versions.items():
+            self.files[location].version = version
 
     def add_child_error(self, location_ref: str, message: str, name: str = "InputError") -> None:
         self.child_errors.setdefault(location_ref, []).append(status_item(message, error_name=name))

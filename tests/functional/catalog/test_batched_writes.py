@@ -77,3 +77,27 @@ def test_an_entity_moving_between_sources_of_one_batch_ends_up_served_once(
     assert portal.entity("component", "wanderer")["metadata"]["description"] == "in second"
     assert portal.names(filter="kind=component") == ["settled", "settled-too", "wanderer"]
     assert location_errors(portal) == []
+
+
+def test_a_batch_written_again_source_by_source_reports_each_error_once(
+    make_portal: PortalFactory, tmp_path: Path
+) -> None:
+    first = write(tmp_path / "first.yaml", component("shared", "first"))
+    portal = make_portal([{"type": "file", "target": str(first)}])
+    portal.process()
+    copy = write(tmp_path / "copy.yaml", component("shared", "copy"))
+    bad = write(tmp_path / "bad.yaml", component("poison"))
+    postgres = portal.runtime.database.dialect == "postgresql"
+    run_sql(portal, POISON_POSTGRES if postgres else [POISON_SQLITE])
+    try:
+        for target in (copy, bad):  # two new sources, due together; the first one is not
+            response = portal.client.post(
+                "/api/catalog/locations", json={"type": "file", "target": str(target)}
+            )
+            assert response.status_code == 201, response.text
+        portal.process()
+    finally:
+        run_sql(portal, CLEAN_POSTGRES if postgres else ["DROP TRIGGER test_poison"])
+    assert portal.entity("component", "shared")["metadata"]["description"] == "first"
+    conflicts = [m for m in location_errors(portal) if "already provided" in m]
+    assert len(conflicts) == 1, conflicts
