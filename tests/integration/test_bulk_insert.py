@@ -41,10 +41,8 @@ def entity_row(uid: str, name: str, when: datetime) -> tuple[object, ...]:
     return tuple(values[name] for name in ENTITY_COLUMNS)
 
 
-def test_datetimes_booleans_and_control_characters_read_back_as_written(
-    database: Database,
-) -> None:
-    when = datetime(2026, 12, 6, 5, 30, 15, 123456, tzinfo=UTC)
+def insert_two(database: Database, when: datetime) -> tuple[str, str]:
+    """Bulk-insert the entities `ledger` and `wallet`; returns their uids."""
     uid, other = time_ordered_uids(2)
     with database.transaction(write=True) as session:
         bulk_insert(
@@ -53,6 +51,14 @@ def test_datetimes_booleans_and_control_characters_read_back_as_written(
             ENTITY_COLUMNS,
             [entity_row(uid, "ledger", when), entity_row(other, "wallet", when)],
         )
+    return uid, other
+
+
+def test_datetimes_booleans_and_control_characters_read_back_as_written(
+    database: Database,
+) -> None:
+    when = datetime(2026, 12, 6, 5, 30, 15, 123456, tzinfo=UTC)
+    uid, _ = insert_two(database, when)
     with database.transaction() as session:
         row = session.get(EntityRow, uid)
         assert row is not None
@@ -64,16 +70,9 @@ def test_datetimes_booleans_and_control_characters_read_back_as_written(
 
 
 def test_deleting_entities_deletes_their_search_rows(database: Database) -> None:
-    when = datetime(2026, 12, 6, tzinfo=UTC)
-    uid, other = time_ordered_uids(2)
+    uid, other = insert_two(database, datetime(2026, 12, 6, tzinfo=UTC))
     rows = [(u, "spec.type", "service", None, "component") for u in (uid, other)]
     with database.transaction(write=True) as session:
-        bulk_insert(
-            session,
-            entities,
-            ENTITY_COLUMNS,
-            [entity_row(uid, "ledger", when), entity_row(other, "wallet", when)],
-        )
         bulk_insert(session, search, ("entity_uid", "key", "value", "original_value", "kind"), rows)
     with database.transaction(write=True) as session:
         CatalogWriteRepository(session).delete_entities([(uid, "component:default/ledger")])
