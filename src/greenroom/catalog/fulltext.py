@@ -5,7 +5,8 @@ counting a term's matches reads every entity of the kind (about 12 ms at 68,000
 components on either database); a trigram index answers it from the few
 hundred entities that hold the term's three-letter pieces (1-5 ms).
 
-- PostgreSQL: `pg_trgm` GIN indexes on the three columns, used by `LIKE`. Where
+- PostgreSQL: `pg_trgm` GIN indexes on the three columns and on the three in one
+  text (see COMBINED_SQL), used by `LIKE`. Where
   the extension cannot be installed (no privilege), the same `LIKE` runs without
   them. Like the other query indexes they are built after a bulk load.
 - SQLite: an FTS5 table with the trigram tokenizer over the three columns,
@@ -29,7 +30,16 @@ COLUMNS = ("name", "title", "display_name")
 MIN_TERM_LENGTH = 3
 """A term shorter than this has no trigram for an index to look up."""
 
-POSTGRES_INDEXES = {column: f"ix_catalog_entities_{column}_trgm" for column in COLUMNS}
+COMBINED_SQL = "(name || ' ' || coalesce(title, '') || ' ' || coalesce(display_name, ''))"
+"""The three columns in one text (PostgreSQL): its index finds the candidates of any of them.
+
+Queries add it to their per-column conditions. Two correlated conditions make the
+planner expect few rows, so it uses the trigram indexes even for a term in thousands
+of entities (4 ms) instead of reading the kind's whole name index (11-16 ms)."""
+POSTGRES_INDEXES = {
+    **{column: f"ix_catalog_entities_{column}_trgm" for column in COLUMNS},
+    COMBINED_SQL: "ix_catalog_entities_fulltext_trgm",
+}
 SQLITE_TABLE = "catalog_fulltext"
 _SQLITE_TRIGGERS = {
     "catalog_fulltext_insert": (
@@ -109,11 +119,11 @@ def install_trigram_extension(connection: Connection) -> bool:
 def _create_on_postgres(connection: Connection) -> None:
     if not has_trigram_extension(connection):
         return
-    for column, name in POSTGRES_INDEXES.items():
+    for expression, name in POSTGRES_INDEXES.items():
         connection.execute(
             text(
                 f"CREATE INDEX IF NOT EXISTS {name} ON catalog_entities "
-                f"USING gin ({column} gin_trgm_ops)"
+                f"USING gin ({expression} gin_trgm_ops)"
             )
         )
 

@@ -222,7 +222,8 @@ class CatalogQueryRepository:
             pattern: BindParameter[str] = bindparam(
                 "fulltext_pattern", "%" + _escape_like(term) + "%", literal_execute=True
             )
-            return or_(*(column.like(pattern, escape="\\") for column in columns))
+            combined = _combined_text().like(pattern, escape="\\")
+            return and_(combined, or_(*(column.like(pattern, escape="\\") for column in columns)))
         # SQLite: candidates from the FTS5 trigram table, checked against the columns
         # themselves, so that the answer is exactly the scan's.
         phrase = '"' + term.replace('"', '""') + '"'
@@ -527,6 +528,18 @@ class CatalogQueryRepository:
         entities = self.session.scalar(select(func.count()).select_from(e)) or 0
         relations = self.session.scalar(select(func.count()).select_from(r)) or 0
         return int(entities), int(relations)
+
+
+def _combined_text() -> ColumnElement[str]:
+    """fulltext.COMBINED_SQL over this query's entity table (constants, so its index matches)."""
+    space: ColumnElement[str] = literal_column("' '")
+    empty: ColumnElement[str] = literal_column("''")
+    return (
+        e.c.name.concat(space)
+        .concat(func.coalesce(e.c.title, empty))
+        .concat(space)
+        .concat(func.coalesce(e.c.display_name, empty))
+    )
 
 
 def _escape_like(term: str) -> str:

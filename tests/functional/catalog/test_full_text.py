@@ -7,12 +7,16 @@ what a substring match answers, after every kind of change to the entities.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from greenroom.catalog import fulltext
+from greenroom.catalog.filters import FullTextFilter
+from greenroom.catalog.models import EntityRow
+from greenroom.catalog.query_repository import CatalogQueryRepository
 from tests.functional.conftest import Portal, PortalFactory, write
 
 NAMES = ("metadata.name,metadata.title,spec.profile.displayName",)
@@ -125,3 +129,25 @@ def test_a_bulk_load_rebuilds_the_trigram_index(make_portal: PortalFactory, tmp_
             ).scalar()
             assert indexed == 1
     assert found(portal, "gateway") == ["payment-gateway"]
+
+
+def test_a_term_of_three_characters_is_looked_up_in_the_trigram_index(
+    catalog: tuple[Portal, Path],
+) -> None:
+    """If the query's text and the index's expression drift apart, the index goes unused."""
+    portal, _ = catalog
+    fields = ("metadata.name", "metadata.title", "spec.profile.displayName")
+    with portal.runtime.database.transaction() as session:
+        queries = CatalogQueryRepository(session)
+        condition = queries.full_text_condition(FullTextFilter("gateway", fields))
+        statement = select(func.count()).select_from(EntityRow).where(condition)
+        sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        if portal.runtime.database.dialect == "postgresql":
+            # PostgreSQL uses an expression index only for the same expression.
+            columns = "|".join(fulltext.COLUMNS)
+            qualified = re.sub(rf"\b({columns})\b", r"catalog_entities.\1", fulltext.COMBINED_SQL)
+            assert qualified in sql, sql
+        else:
+            plan = " ".join(str(row) for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert "catalog_fulltext VIRTUAL TABLE" in plan, plan
+        assert session.scalar(statement) == 1
