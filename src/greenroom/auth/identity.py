@@ -9,13 +9,16 @@ all read them, so "what is mine" means the same thing everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.query_repository import CatalogQueryRepository
 from greenroom.catalog.service import CatalogService
 from greenroom.settings import AuthSettings
+
+if TYPE_CHECKING:
+    from greenroom.auth.identity_cache import IdentityCache
 
 IdentitySource = Literal["development", "token", "oidc", "proxy"]
 MAX_GROUP_DEPTH = 10
@@ -50,12 +53,24 @@ def resolve_identity(
     *,
     scopes: frozenset[str] | None = None,
     token_id: str | None = None,
+    cache: IdentityCache | None = None,
 ) -> Identity | None:
     """The identity of a catalog User, or None when no such User exists (any more).
 
     A token's user need not be in the catalog (a bot account created by an
-    operator); it then owns only what names it directly.
+    operator); it then owns only what names it directly. With a `cache`, an
+    identity is resolved once per catalog generation (see identity_cache.py).
     """
+    if cache is not None:
+        key = (
+            user_ref,
+            source,
+            CatalogQueryRepository(session).generation(),
+            auth.ownership_includes_child_groups if auth else None,
+            auth.ownership_includes_parent_groups if auth else None,
+        )
+        found = cache.get_or_resolve(key, lambda: resolve_identity(session, user_ref, source, auth))
+        return None if found is None else replace(found, scopes=scopes, token_id=token_id)
     [user] = CatalogService(session).by_refs([user_ref])
     if user is None or str(user.get("kind", "")).lower() != "user":
         if source != "token":

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from greenroom.auth.identity import Identity, resolve_identity
+from greenroom.auth.identity_cache import identity_cache
 from greenroom.auth.rate_limit import sign_in_limiter
 from greenroom.auth.resolvers import resolve_user
 from greenroom.auth.sessions import session_user
@@ -46,6 +47,7 @@ def bearer_token(request: Request) -> str | None:
 
 def _identify(request: Request, session: Session) -> Identity | None:
     settings: Settings = request.app.state.settings
+    cache = identity_cache(request.app.state.runtime)
     token = bearer_token(request)
     if token is not None:
         row = TokenService(session).authenticate(token)
@@ -64,20 +66,23 @@ def _identify(request: Request, session: Session) -> Identity | None:
             settings.auth,
             scopes=frozenset(row.scopes),
             token_id=row.id,
+            cache=cache,
         )
     proxy = settings.auth.proxy
     if proxy.enabled and _from_trusted_proxy(request, proxy):
         value = request.headers.get(proxy.header)
         if value:
             return resolve_identity(
-                session, _proxy_user(session, proxy, value), "proxy", settings.auth
+                session, _proxy_user(session, proxy, value), "proxy", settings.auth, cache=cache
             )
     signed_in = session_user(request, settings.auth.session_hours * 3600)
     if signed_in is None:
         return None
     if signed_in.source == "development" and not settings.development_identity_enabled:
         return None
-    return resolve_identity(session, signed_in.user_ref, signed_in.source, settings.auth)
+    return resolve_identity(
+        session, signed_in.user_ref, signed_in.source, settings.auth, cache=cache
+    )
 
 
 def _proxy_user(session: Session, proxy: ProxyAuthSetting, value: str) -> str:
