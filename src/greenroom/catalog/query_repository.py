@@ -363,12 +363,14 @@ class CatalogQueryRepository:
             emitted = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
                 one_of(r.c.source_ref, chunk, self._dialect)
             )
-            for source, relation_type, target in self.session.execute(emitted):
+            # .all(): one fetch of every row, not a driver call per row (an entity's
+            # reverse relations can be thousands: a squad owns hundreds of components).
+            for source, relation_type, target in self.session.execute(emitted).all():
                 result[source].add((relation_type, target))
             pointing_here = select(r.c.source_ref, r.c.type, r.c.target_ref).where(
                 one_of(r.c.target_ref, chunk, self._dialect)
             )
-            for source, relation_type, target in self.session.execute(pointing_here):
+            for source, relation_type, target in self.session.execute(pointing_here).all():
                 reverse = REVERSE_RELATIONS.get(relation_type.lower())
                 if reverse is not None and target in result:
                     result[target].add((reverse, source))
