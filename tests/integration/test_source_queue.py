@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from greenroom.catalog.processing import SourceSpec
-from greenroom.catalog.repository import SourceRepository, now_utc
+from greenroom.catalog.repository import now_utc
+from greenroom.catalog.source_repository import SourceRepository
 from greenroom.db.session import Database
 
 SPEC = SourceSpec("config:file:/x.yaml", "config", "file", "/x.yaml")

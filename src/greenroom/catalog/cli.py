@@ -22,8 +22,9 @@ from greenroom.catalog.filters import FullTextFilter, SortField
 from greenroom.catalog.processing import SourceSpec
 from greenroom.catalog.providers import IMPORTED_PROVIDER, registered_source_key
 from greenroom.catalog.query_repository import CatalogQueryRepository
-from greenroom.catalog.repository import LocationRepository, SourceRepository, now_utc
+from greenroom.catalog.repository import now_utc
 from greenroom.catalog.service import CatalogService, RefreshService, canonical_ref
+from greenroom.catalog.source_repository import LocationRepository, SourceRepository
 from greenroom.catalog.sources.base import LocationReadError
 from greenroom.catalog.sources.file import FileReader
 from greenroom.cli.local import local_runtime

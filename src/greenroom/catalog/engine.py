@@ -25,7 +25,6 @@ from greenroom.catalog.processing_pool import Processing, Result, build_processi
 from greenroom.catalog.providers import EntityProvider
 from greenroom.catalog.repository import (
     CatalogWriteRepository,
-    SourceRepository,
     WriteStats,
     bump_generation,
     catalog_is_empty,
@@ -35,6 +34,7 @@ from greenroom.catalog.repository import (
     refresh_planner_statistics,
 )
 from greenroom.catalog.request_reads import RequestReads
+from greenroom.catalog.source_repository import SourceRepository
 from greenroom.catalog.sources.urls import redact
 from greenroom.ops.metrics import (
     CATALOG_ENTITIES_WRITTEN,

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from greenroom.catalog.processing import SourceSpec
-from greenroom.catalog.repository import LocationRepository
+from greenroom.catalog.source_repository import LocationRepository
 from greenroom.catalog.sources.git import discover_repositories
 from greenroom.settings import GitDiscoverySetting, LocationSetting, Settings, config_file_path
 

@@ -34,12 +34,11 @@ from greenroom.catalog.query_repository import (
     StoredEntity,
 )
 from greenroom.catalog.repository import (
-    LocationRepository,
-    SourceRepository,
     delete_entity,
     now_utc,
 )
 from greenroom.catalog.request_reads import RequestReads
+from greenroom.catalog.source_repository import LocationRepository, SourceRepository
 from greenroom.errors import ConflictError, InputError, NotAllowedError, NotFoundError
 from greenroom.runtime import Runtime
 from greenroom.settings import CatalogSettings

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from greenroom.catalog.model import validate_entity
 from greenroom.catalog.processing import SourceSpec
-from greenroom.catalog.repository import SourceRepository
 from greenroom.catalog.service import LocationService, outcome_messages
+from greenroom.catalog.source_repository import SourceRepository
 from greenroom.catalog.sources.placeholders import PLACEHOLDER_KEYS
 from greenroom.errors import InputError
 
