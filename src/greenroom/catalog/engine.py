@@ -298,10 +298,10 @@ class CatalogEngine:
         with self.runtime.database.transaction(write=True) as session:
             started = time.perf_counter()
             written, errors = self._write_outcomes(session, ready, settings.orphan_strategy)
-            # The batch's write time is shared out between its sources.
-            share = (time.perf_counter() - started) / len(ready)
+            elapsed = time.perf_counter() - started
+            share = elapsed / len(ready)  # the batch's write time, shared out between its sources
             if self.current is not None:
-                self.current.write_seconds += time.perf_counter() - started
+                self.current.write_seconds += elapsed
             finished: list[tuple[str, float, str | None]] = []
             for spec, (outcome, error, duration) in ready:
                 stats = written.get(spec.key)

@@ -52,8 +52,6 @@ class ProcessedEntity:
     relations: list[Relation]
     errors: list[dict[str, Any]]
     failed: bool = False
-    search: list[tuple[str, str | None, str | None]] | None = None
-    """Flattened `key=value` rows, computed where the entity is processed (see flatten.py)."""
     _body_json: str | None = None
     _hash: str | None = None
     _columns: dict[str, str | None] | None = None
@@ -69,7 +67,7 @@ class ProcessedEntity:
         self._search_rows = self.search_rows()
         self.body_json  # noqa: B018 - computed (with the hash) before the body goes
         self.hash  # noqa: B018
-        self.body, self.relations, self.search = None, [], None
+        self.body, self.relations = None, []
 
     def columns(self) -> dict[str, str | None]:
         """The indexed columns of the entity row (see models.EntityRow)."""
@@ -106,7 +104,6 @@ class ProcessedEntity:
         if self._search_rows is not None:
             return self._search_rows
         assert self.body is not None, "a failed entity has no search rows"
-        pairs = self.search if self.search is not None else flatten_entity(self.body)
         return [
             (
                 key,
@@ -115,7 +112,7 @@ class ProcessedEntity:
                 # which keeps the table small. Long values have no facet.
                 None if value is None or original == value else original,
             )
-            for key, value, original in pairs
+            for key, value, original in flatten_entity(self.body)
             if key not in COLUMN_ONLY_KEYS
         ]
 

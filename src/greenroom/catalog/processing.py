@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from greenroom.catalog.confinement import CONFINED_PROVIDERS, ConfinedReaders, Confinement
-from greenroom.catalog.flatten import flatten_entity
 from greenroom.catalog.model import (
     InvalidEntityRef,
     normalize_entity,
@@ -494,7 +493,8 @@ class SourceProcessor:
         kind = str(entity["kind"]).lower()
         namespace = str(metadata.get("namespace", "default")).lower()
         name = str(metadata["name"]).lower()
-        processed = ProcessedEntity(
+        # What the writer stores is computed by ProcessedEntity.pack, in the worker process.
+        return ProcessedEntity(
             ref=f"{kind}:{namespace}/{name}",
             kind=kind,
             namespace=namespace,
@@ -504,10 +504,7 @@ class SourceProcessor:
             body=entity,
             relations=relations_of(entity),
             errors=[],
-            search=flatten_entity(entity),
         )
-        processed.hash  # noqa: B018 - computed here, in the worker process, not in the writer
-        return processed
 
 
 def _drop_copies_of_retained(outcome: SourceOutcome) -> None:

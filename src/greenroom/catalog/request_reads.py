@@ -56,6 +56,3 @@ class RequestReads:
                 "location without a dry run: the catalog reads it in the background and "
                 "reports any error on its Location entity."
             ) from None
-
-    def shutdown(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
